@@ -1,0 +1,75 @@
+"""The one canonical JSON form of the model.
+
+Goldens, ``referat export``, the store's stored copy and (later) the API all use
+this: sorted keys, ISO 8601 dates, UTF-8 without escaping, and a format version
+so that readers can refuse what they do not understand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from .errors import InputError
+from .model import ImportedMeeting
+
+FORMAT_VERSION = 1
+
+T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def to_dict(record: ImportedMeeting) -> dict[str, Any]:
+    data = _plain(record)
+    data["format_version"] = FORMAT_VERSION
+    return data
+
+
+def dumps(record: ImportedMeeting) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _build(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(args[0], value)
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        return [_build(inner, v) for v in value]
+    if tp is datetime:
+        return datetime.fromisoformat(value)
+    if tp is date:
+        return date.fromisoformat(value)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value}
+        return tp(**kwargs)
+    return value
+
+
+def from_dict(data: dict[str, Any]) -> ImportedMeeting:
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise InputError(f"unsupported canonical format version {version!r} (this referat reads {FORMAT_VERSION})")
+    body = {k: v for k, v in data.items() if k != "format_version"}
+    return _build(ImportedMeeting, body)
+
+
+def loads(text: str) -> ImportedMeeting:
+    return from_dict(json.loads(text))

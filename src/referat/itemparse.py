@@ -1,0 +1,162 @@
+"""Turn the paragraphs of one agenda item into a typed ``AgendaItem``.
+
+Every importer (text, PDF, HTML, XML) ends up with an item number, a title and
+the item's paragraphs in reading order.  This module is the one place that
+splits them into typed sections through the heading synonym table and derives
+the structured fields (case ids, recommendation points, decisions and their
+outcome, deciding body, absences, attachments, previous treatments).  All text
+stays in the sections, so nothing is dropped; the derived fields are views.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import vocab
+from .caseids import parse_case_id
+from .dates import parse_date
+from .model import AgendaItem, Attachment, Decision, Person, Recommendation, RecommendationPoint, Section, Treatment
+from .people import absent_people, parse_person
+
+
+@dataclass
+class Para:
+    """One logical paragraph of source text and the page it starts on."""
+
+    text: str
+    page: int | None = None
+
+
+_COUNT = re.compile(r"^(\d+)\s+bilag(?:,\s*heraf\s+(\d+)\s+anbefales)?\.?$", re.I)
+_POINT = re.compile(r"^(?:at\s+)?(?P<num>\d{1,2}|[A-Za-z])[.)]\s*(?P<text>\S.*)$", re.I)
+_ATT_NUM = re.compile(r"^(?P<num>\d+(?:\.\s?\d+)*\.?|[A-Z]\.)\s+(?P<rest>.+)$")
+_ATT_REF = re.compile(r"^(?P<ref>(?:19|20)\d\d-\d{3,8})\s+-\s+(?P<rest>.+)$")
+_ATT_ACADRE = re.compile(r"^(?P<num>\d+)\s+(?P<access>Åben|Lukket)\s+(?P<rest>.+?)(?:\s+(?P<ref>\d{3,8}/\d\d))?$")
+_ANBEFALES = re.compile(r"\bANBEFALES\b\.?\s*")
+_PROPOSER = re.compile(r"^(?P<who>.+?)\s+indstiller\b", re.I)
+_TREATMENT = re.compile(r"^(?P<body>.+?)\s+(?:den|d\.)\s+(?P<date>\d{1,2}\.\s*\w+\s+\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{4})(?:,?\s+[Pp]unkt\s+(?P<item>\d+))?\.?$")
+
+
+def _section_text(paras: list[str]) -> str:
+    return "\n\n".join(paras)
+
+
+def build_item(number: str, position: int, title: str, paras: list[Para], *, public: bool = True,
+               page: int | None = None) -> AgendaItem:
+    item = AgendaItem(number=number, position=position, title=" ".join(title.split()), public=public, page=page)
+    sections: list[tuple[vocab.HeadingMatch, list[str]]] = []
+    preamble: list[str] = []
+    for para in paras:
+        text = para.text.strip()
+        if not text:
+            continue
+        heading = vocab.match_heading(text)
+        if heading:
+            sections.append((heading, []))
+            if heading.role == "absence" and "body" in heading.groups:
+                sections[-1][1].append(heading.groups["body"])
+            continue
+        if not sections:
+            case = parse_case_id(text)
+            if case and not item.sections and not preamble:
+                item.case_ids.append(case)
+                continue
+            if case and text.lower().startswith(("sagsnr", "j.nr", "journalnr")):
+                item.case_ids.append(case)
+                continue
+            preamble.append(text)
+        else:
+            sections[-1][1].append(text)
+    if preamble:
+        item.sections.append(Section("body", "", _section_text(preamble)))
+    for heading, body in sections:
+        item.sections.append(Section(heading.role, heading.heading, _section_text(body)))
+        _derive(item, heading, body)
+    for para_text in preamble:
+        _count_line(item, para_text)
+    return item
+
+
+def _derive(item: AgendaItem, heading: vocab.HeadingMatch, body: list[str]) -> None:
+    role = heading.role
+    decision_lines: list[str] = []
+    for text in body:
+        people = absent_people(text)
+        if people:
+            _add_absent(item, people)
+            continue
+        if role == "absence":
+            _add_absent(item, [parse_person(p)[0] for p in re.split(r",\s*", text) if p.strip()])
+            continue
+        if _count_line(item, text):
+            continue
+        if role == "attachments":
+            item.attachments.append(parse_attachment(text))
+        elif role == "decision":
+            decision_lines.append(text)
+        elif role == "previous_treatment":
+            item.previous_treatments.append(parse_treatment(text))
+    if role == "recommendation" and body:
+        item.recommendation = parse_recommendation(body)
+    elif role == "deciding_body":
+        item.deciding_body = heading.groups.get("body") or (" ".join(body) if body else None)
+    elif role == "decision" and decision_lines:
+        text = "\n\n".join(decision_lines)
+        date_text = heading.groups.get("date")
+        item.decisions.append(Decision(text=text, outcome=vocab.classify_outcome(text),
+                                       body=heading.groups.get("body"),
+                                       date=parse_date(date_text) if date_text else None))
+
+
+def _add_absent(item: AgendaItem, people: list[Person]) -> None:
+    known = {p.name for p in item.absences}
+    item.absences.extend(p for p in people if p.name and p.name not in known)
+
+
+def _count_line(item: AgendaItem, text: str) -> bool:
+    m = _COUNT.match(text.strip())
+    if not m:
+        return False
+    item.attachment_count = (item.attachment_count or 0) + int(m.group(1))
+    if m.group(2) is not None:
+        item.recommended_attachment_count = (item.recommended_attachment_count or 0) + int(m.group(2))
+    return True
+
+
+def parse_attachment(text: str) -> Attachment:
+    text = " ".join(text.split()).lstrip("-• ").strip()
+    m = _ATT_ACADRE.match(text)
+    if m:
+        return Attachment(title=m.group("rest"), number=m.group("num"), public=m.group("access") == "Åben",
+                          reference=m.group("ref"))
+    number = reference = None
+    m = _ATT_REF.match(text)
+    if m:
+        reference, text = m.group("ref"), m.group("rest")
+    m = _ATT_NUM.match(text)
+    if m:
+        number, text = m.group("num").replace(" ", "").rstrip("."), m.group("rest")
+    recommended = bool(_ANBEFALES.search(text))
+    title = _ANBEFALES.sub("", text, count=1).strip(" .-_") if recommended else text
+    return Attachment(title=title or text, number=number, recommended=recommended, reference=reference)
+
+
+def parse_recommendation(body: list[str]) -> Recommendation:
+    first = body[0]
+    m = _PROPOSER.match(first)
+    proposer = m.group("who").strip() if m else None
+    points: list[RecommendationPoint] = []
+    for text in body:
+        pm = _POINT.match(text)
+        if pm and (pm.group("num").isdigit() or text[1:2] in ".)"):
+            points.append(RecommendationPoint(pm.group("num"), pm.group("text").strip()))
+    return Recommendation(proposer=proposer, text="\n\n".join(body), points=points)
+
+
+def parse_treatment(text: str) -> Treatment:
+    clean = " ".join(text.split())
+    m = _TREATMENT.match(clean)
+    if m:
+        return Treatment(body=m.group("body"), date=parse_date(m.group("date")), item_number=m.group("item"), text=clean)
+    return Treatment(body=None, date=parse_date(clean), item_number=None, text=clean)

@@ -1,0 +1,1 @@
+"""Importers, one module per source family; ``base`` holds what they share."""

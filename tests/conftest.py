@@ -1,0 +1,34 @@
+"""Shared fixtures: where the real documents are, and the --update-goldens flag."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("REFERAT_SHARED", ROOT.parent / "shared"))
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def real_documents() -> list[Path]:
+    docs = sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus").glob("*"))
+    return [p for p in docs if p.is_file()]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite tests/golden/*.json from the current importer (review the diff!)")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"the real documents are missing: {SHARED} (set REFERAT_SHARED)")
+    return SHARED

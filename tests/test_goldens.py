@@ -1,0 +1,49 @@
+"""Every real document imports to exactly its reviewed golden JSON.
+
+Goldens change only with ``pytest --update-goldens``; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from referat import canonical, importer
+
+from .conftest import GOLDEN, real_documents
+
+
+def golden_path(doc):
+    return GOLDEN / (doc.name + ".json")
+
+
+def pytest_generate_tests(metafunc):
+    """Documents with a golden; with --update-goldens, every real document."""
+    if "doc" in metafunc.fixturenames:
+        update = metafunc.config.getoption("--update-goldens")
+        docs = [d for d in real_documents() if update or golden_path(d).exists()]
+        metafunc.parametrize("doc", docs, ids=[d.name for d in docs])
+
+
+def test_golden(doc, update_goldens):
+    record = importer.parse_file(doc)
+    got = canonical.to_dict(record)
+    path = golden_path(doc)
+    if update_goldens:
+        path.write_text(canonical.dumps(record), encoding="utf-8")
+    if not path.exists():
+        pytest.fail(f"no golden for {doc.name}: run pytest --update-goldens and review {path}")
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    assert got == expected
+
+
+def test_lossless(doc):
+    record = importer.parse_file(doc)
+    lost = [w for w in record.document.warnings if w.startswith("text not placed")]
+    assert lost == []
+
+
+def test_canonical_round_trip(doc):
+    record = importer.parse_file(doc)
+    assert canonical.loads(canonical.dumps(record)) == record
