@@ -26,10 +26,18 @@ class Para:
 
     text: str
     page: int | None = None
+    # True when the source's markup says this is a section heading (HTML <h3>, XML
+    # element); with ``build_item(marked_headings=True)`` only such paragraphs open sections.
+    heading: bool = False
 
 
 _COUNT = re.compile(r"^(\d+)\s+bilag(?:,\s*heraf\s+(\d+)\s+anbefales)?\.?$", re.I)
-_POINT = re.compile(r"^(?:at\s+)?(?P<num>\d{1,2}|[A-Za-z])[.)]\s*(?P<text>\S.*)$", re.I)
+_POINT = re.compile(r"^(?P<at>at\s+)?(?P<num>\d{1,2}|[A-Za-z])[.)](?!\d)\s*(?P<text>\S.*)$", re.I)
+_AT_POINT = re.compile(r"^at\s+\d{1,2}[.)]\s", re.I)
+_ATT_BILAG = re.compile(r"^Bilag\s+(?P<num>\d+[a-z]?)\s*[:.]\s+(?P<rest>.+)$", re.I)
+_HISTORY_FIELD = re.compile(r"^(?P<key>Udvalg|Dato|Punktnummer|Punkt nr\.?)\s*:\s*(?P<value>\S.*)$", re.I)
+# Sections whose sentences are about other meetings: their absences are not this item's.
+_OTHER_MEETINGS = {"case_history", "previous_treatment"}
 _ATT_NUM = re.compile(r"^(?P<num>\d+(?:\.\s?\d+)*\.?|[A-Z]\.)\s+(?P<rest>.+)$")
 _ATT_REF = re.compile(r"^(?P<ref>(?:19|20)\d\d-\d{3,8})\s+-\s+(?P<rest>.+)$")
 _ATT_ACADRE = re.compile(r"^(?P<num>\d+)\s+(?P<access>Åben|Lukket)\s+(?P<rest>.+?)(?:\s+(?P<ref>\d{3,8}/\d\d))?$")
@@ -43,15 +51,25 @@ def _section_text(paras: list[str]) -> str:
 
 
 def build_item(number: str, position: int, title: str, paras: list[Para], *, public: bool = True,
-               page: int | None = None) -> AgendaItem:
+               page: int | None = None, marked_headings: bool = False) -> AgendaItem:
+    """Split ``paras`` into sections and derive the structured fields.
+
+    With ``marked_headings`` (formats whose markup tells headings apart), only paragraphs
+    flagged ``heading`` open a section: a known heading gets its role, an unknown one role
+    "other", an empty one role "body"; prose such as "Beslutning:" inside a citizen's
+    proposal then stays prose.  Otherwise any line matching the synonym table is a heading.
+    """
     item = AgendaItem(number=number, position=position, title=" ".join(title.split()), public=public, page=page)
     sections: list[tuple[vocab.HeadingMatch, list[str]]] = []
     preamble: list[str] = []
     for para in paras:
         text = para.text.strip()
-        if not text:
+        if not text and not para.heading:
             continue
-        heading = vocab.match_heading(text)
+        if marked_headings:
+            heading = _marked_heading(text) if para.heading else None
+        else:
+            heading = vocab.match_heading(text)
         if heading:
             sections.append((heading, []))
             if heading.role == "absence" and "body" in heading.groups:
@@ -71,6 +89,8 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
     if preamble:
         item.sections.append(Section("body", "", _section_text(preamble)))
     for heading, body in sections:
+        if not body and not heading.heading:
+            continue
         item.sections.append(Section(heading.role, heading.heading, _section_text(body)))
         _derive(item, heading, body)
     for para_text in preamble:
@@ -78,11 +98,20 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
     return item
 
 
+def _marked_heading(text: str) -> vocab.HeadingMatch:
+    known = vocab.match_heading(text) if text else None
+    if known:
+        return known
+    return vocab.HeadingMatch("other" if text else "body", text.rstrip(":").strip(), {})
+
+
 def _derive(item: AgendaItem, heading: vocab.HeadingMatch, body: list[str]) -> None:
     role = heading.role
     decision_lines: list[str] = []
+    if role == "case_history":
+        item.case_history.extend(parse_case_history(body))
     for text in body:
-        people = absent_people(text)
+        people = absent_people(text) if role not in _OTHER_MEETINGS else None
         if people:
             _add_absent(item, people)
             continue
@@ -131,6 +160,9 @@ def parse_attachment(text: str) -> Attachment:
         return Attachment(title=m.group("rest"), number=m.group("num"), public=m.group("access") == "Åben",
                           reference=m.group("ref"))
     number = reference = None
+    m = _ATT_BILAG.match(text)
+    if m:
+        return Attachment(title=m.group("rest"), number=m.group("num"))
     m = _ATT_REF.match(text)
     if m:
         reference, text = m.group("ref"), m.group("rest")
@@ -147,9 +179,17 @@ def parse_recommendation(body: list[str]) -> Recommendation:
     m = _PROPOSER.match(first)
     proposer = m.group("who").strip() if m else None
     points: list[RecommendationPoint] = []
+    # "At 1) ...": only the At-lines are points; lines between them (sub-points
+    # "a) ...", sub-headings "1.1 ...") continue the point before them.
+    at_style = any(_AT_POINT.match(text) for text in body)
     for text in body:
         pm = _POINT.match(text)
-        if pm and (pm.group("num").isdigit() or text[1:2] in ".)"):
+        if at_style:
+            if pm and pm.group("at"):
+                points.append(RecommendationPoint(pm.group("num"), pm.group("text").strip()))
+            elif points:
+                points[-1].text += "\n" + text.strip()
+        elif pm and (pm.group("num").isdigit() or text[1:2] in ".)"):
             points.append(RecommendationPoint(pm.group("num"), pm.group("text").strip()))
     return Recommendation(proposer=proposer, text="\n\n".join(body), points=points)
 
@@ -160,3 +200,32 @@ def parse_treatment(text: str) -> Treatment:
     if m:
         return Treatment(body=m.group("body"), date=parse_date(m.group("date")), item_number=m.group("item"), text=clean)
     return Treatment(body=None, date=parse_date(clean), item_number=None, text=clean)
+
+
+def parse_case_history(body: list[str]) -> list[Treatment]:
+    """Labelled treatment blocks ("Udvalg: Magistraten", "Dato: 02-09-2025",
+    "Punktnummer: 12", then what was decided) as ``Treatment``s; [] when unlabelled."""
+    out: list[Treatment] = []
+    fields: dict[str, str] = {}
+    texts: list[str] = []
+
+    def flush() -> None:
+        if fields:
+            date_text = fields.get("d")
+            out.append(Treatment(body=fields.get("u"), date=parse_date(date_text) if date_text else None,
+                                 item_number=fields.get("p"), text="\n\n".join(texts)))
+
+    for line in body:
+        text = " ".join(line.split())
+        m = _HISTORY_FIELD.match(text)
+        if not m:
+            if fields:
+                texts.append(text)
+            continue
+        key = m.group("key")[0].lower()
+        if key in fields or texts or (key == "u" and fields):
+            flush()
+            fields, texts = {}, []
+        fields[key] = m.group("value").strip()
+    flush()
+    return out

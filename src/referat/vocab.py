@@ -62,9 +62,15 @@ def _outcome_rules() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def classify_outcome(text: str) -> str:
-    """Map a decision text to one of ``model.OUTCOMES``."""
-    first = " ".join(text.split())
-    for outcome, rx in _outcome_rules():
-        if rx.search(first):
-            return outcome
+    """Map a decision text to one of ``model.OUTCOMES``.
+
+    Paragraphs are tried in order and the first one with a recognised outcome wins:
+    minutes state the collective decision first and dissents after it ("Et flertal
+    kunne tiltræde ..." then "X kunne ikke tiltræde ..."), so the dissent must not win.
+    """
+    for para in re.split(r"\n\s*\n", text):
+        flat = " ".join(para.split())
+        for outcome, rx in _outcome_rules():
+            if rx.search(flat):
+                return outcome
     return "unknown"

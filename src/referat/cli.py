@@ -1,0 +1,153 @@
+"""The ``referat`` command line: a thin layer over the library.
+
+Every failure is one clear line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import canonical
+from .errors import ReferatError
+from .ingest import ingest
+from .model import OUTCOMES
+from .render_text import item_text, meeting_text
+from .search.query import parse as parse_query
+from .search.snippets import to_plain_marks, to_terminal
+from .store import open_store
+from .store.base import SearchFilters
+
+
+def _fail(exc: ReferatError) -> None:
+    click.echo(f"referat: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReferatError as exc:
+            _fail(exc)
+
+
+@click.group(cls=_Group)
+@click.option("--db", default=lambda: os.environ.get("REFERAT_DB", "referat.db"), show_default="referat.db",
+              help="SQLite file (or $REFERAT_DB)")
+@click.pass_context
+def main(ctx: click.Context, db: str) -> None:
+    """referat: Danish municipal minutes, imported, stored and searchable."""
+    ctx.obj = {"db": db}
+
+
+def _store(ctx: click.Context):
+    store = open_store(ctx.obj["db"])
+    ctx.call_on_close(store.close)
+    return store
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--max-mb", default=100, show_default=True, help="refuse files larger than this")
+@click.option("-v", "--verbose", is_flag=True, help="print every warning")
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], max_mb: int, verbose: bool) -> None:
+    """Import minutes/agendas (PDF, HTML, XML, text) from files or folders."""
+    store = _store(ctx)
+    failed = 0
+    for out in ingest(store, paths, max_bytes=max_mb * 1024 * 1024):
+        if out.status == "error":
+            failed += 1
+            click.echo(f"referat: error: {out.error}", err=True)
+            continue
+        note = f", {len(out.warnings)} warnings" if out.warnings else ""
+        click.echo(f"{out.status:9} {out.path.name}: meeting {out.meeting_id}, {out.items} items{note}")
+        if verbose:
+            for w in out.warnings:
+                click.echo(f"          warning: {w}")
+    if failed:
+        sys.exit(2)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@main.command()
+@click.argument("query")
+@click.option("--municipality")
+@click.option("--committee")
+@click.option("--from", "date_from", help="YYYY-MM-DD")
+@click.option("--to", "date_to", help="YYYY-MM-DD")
+@click.option("--outcome", type=click.Choice(OUTCOMES))
+@click.option("--case", "case_prefix", help="case id or KLE prefix, e.g. 15.00")
+@click.option("--limit", default=10, show_default=True)
+@click.pass_context
+def search(ctx: click.Context, query: str, municipality, committee, date_from, date_to, outcome, case_prefix,
+           limit: int) -> None:
+    """Search agenda items (Danish stemming, compounds, "phrases", prefix*)."""
+    store = _store(ctx)
+    filters = SearchFilters(municipality, committee, _date(date_from), _date(date_to), outcome, case_prefix)
+    result = store.search(parse_query(query), filters, limit=limit, count=True)
+    tty = sys.stdout.isatty()
+    click.echo(f"{result.total} hits for {query!r}")
+    for hit in result.hits:
+        when = hit.start.date().isoformat() if hit.start else "?"
+        click.echo(f"[{hit.meeting_id}/{hit.number}] {when} {hit.municipality} · {hit.committee}"
+                   f" · {hit.title} ({hit.outcome or 'no decision'})")
+        click.echo("    " + (to_terminal(hit.snippet) if tty else to_plain_marks(hit.snippet)))
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+@click.argument("item", required=False)
+@click.pass_context
+def show(ctx: click.Context, meeting_id: int, item: str | None) -> None:
+    """Print a meeting, or one of its items by printed number."""
+    record = _store(ctx).get(meeting_id)
+    if item is None:
+        click.echo(meeting_text(record))
+        return
+    match = [i for i in record.meeting.items if i.number == item]
+    if not match:
+        raise click.BadParameter(f"meeting {meeting_id} has no item {item}")
+    click.echo(item_text(match[0]))
+
+
+@main.command("list")
+@click.pass_context
+def list_cmd(ctx: click.Context) -> None:
+    """List the stored meetings."""
+    for m in _store(ctx).meetings():
+        when = m.start.isoformat(sep=" ", timespec="minutes") if m.start else "?"
+        click.echo(f"{m.id:5} {when} {m.municipality} · {m.committee} ({m.kind}, {m.items} items, {m.format})")
+
+
+@main.command()
+@click.argument("meeting_id", type=int, required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="file (default stdout)")
+@click.pass_context
+def export(ctx: click.Context, meeting_id: int | None, output: str | None) -> None:
+    """Write canonical JSON of one meeting, or of all as a JSON array."""
+    store = _store(ctx)
+    if meeting_id is not None:
+        text = canonical.dumps(store.get(meeting_id))
+    else:
+        import json
+
+        text = json.dumps([canonical.to_dict(store.get(m.id)) for m in store.meetings()], ensure_ascii=False,
+                          sort_keys=True, indent=1) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,119 @@
+"""Danish text analysis for the search index, shared by every store backend.
+
+Minutes are full of compounds (``beskæftigelsesstrategi``), inflections
+(``indsatsen``) and extraction damage (``erhvervs politik``).  For each text we
+produce two token streams:
+
+* ``exact``: the lower-cased words in order (æøå kept, never folded), for
+  phrases, exact words and prefixes;
+* ``expanded``: snowball Danish stems, compound parts (found with the project's
+  lexicon) with their stems, and joins of split compounds (``erhvervs politik``
+  -> ``erhvervspolitik``).
+
+A query term then matches its exact word, any word it prefixes, its stem, and
+compound parts, in either stream.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import Stemmer
+
+WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+LINKING = ("s", "e")
+MIN_PART = 4
+MIN_HEAD = 3
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("danish")
+
+
+@cache
+def lexicon() -> frozenset[str]:
+    text = resources.files("referat").joinpath("data", "lexicon.txt").read_text("utf-8")
+    return frozenset(w for w in text.split() if not w.startswith("#") and len(w) >= MIN_PART)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word) if word.isalpha() else word
+
+
+def _known(word: str) -> bool:
+    lex = lexicon()
+    if word in lex:
+        return True
+    return any(word.endswith(link) and word[: -len(link)] in lex for link in LINKING)
+
+
+@lru_cache(maxsize=200_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Split a compound into known parts (longest known tail first), or () if none."""
+    if len(word) < MIN_HEAD + MIN_PART or not word.isalpha():
+        return ()
+    lex = lexicon()
+    for cut in range(MIN_HEAD, len(word) - MIN_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if tail not in lex:
+            continue
+        base = head
+        for link in LINKING:
+            if head.endswith(link) and head[: -len(link)] in lex:
+                base = head[: -len(link)]
+                break
+        if base in lex:
+            return (base, tail)
+        inner = compound_parts(head)
+        if inner:
+            return (*inner, tail)
+        if _known(head):
+            return (head, tail)
+    return ()
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    exact: str
+    expanded: str
+
+
+def expansions(word: str) -> list[str]:
+    """The extra tokens one word contributes to the expanded stream."""
+    out = [stem(word)]
+    for part in compound_parts(word):
+        out.append(part)
+        s = stem(part)
+        if s != part:
+            out.append(s)
+    return out
+
+
+def analyze(text: str) -> Analyzed:
+    ws = words(text)
+    expanded: list[str] = []
+    for i, w in enumerate(ws):
+        expanded.extend(expansions(w))
+        if i + 1 < len(ws):
+            nxt = ws[i + 1]
+            # "erhvervs politik": a head ending in a linking letter followed by a known word.
+            if w.isalpha() and nxt.isalpha() and len(w) >= MIN_HEAD + 1 and w[-1] in LINKING and nxt in lexicon():
+                joined = w + nxt
+                expanded.append(joined)
+                expanded.append(stem(joined))
+    return Analyzed(" ".join(ws), " ".join(expanded))
+
+
+def query_forms(term: str) -> set[str]:
+    """Index tokens that count as a match for one query word (for highlighting)."""
+    w = term.lower()
+    return {w, stem(w), *compound_parts(w)}

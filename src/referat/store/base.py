@@ -1,0 +1,102 @@
+"""The store interface every backend implements (SQLite now, PostgreSQL next).
+
+Callers (CLI, web, benchmarks) only see this: save an imported meeting
+atomically and idempotently, read meetings back as model objects, list them,
+and search items.  Backends differ in SQL, never in behaviour; the contract
+tests in ``tests/test_store_contract.py`` hold every backend to the same rules.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..model import ImportedMeeting
+from ..search.query import Query
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    meeting_id: int
+    status: str  # "new" | "unchanged" | "replaced"
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    id: int
+    municipality: str
+    committee: str
+    kind: str
+    start: datetime | None
+    items: int
+    source_name: str
+    format: str
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    municipality: str | None = None
+    committee: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    outcome: str | None = None
+    case_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    item_id: int
+    meeting_id: int
+    municipality: str
+    committee: str
+    start: datetime | None
+    number: str
+    title: str
+    outcome: str | None
+    public: bool
+    score: float
+    snippet: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int | None = None
+
+
+def meeting_key(record: ImportedMeeting) -> str:
+    """Identity of a meeting across versions of its document: a re-published
+    document with the same key replaces the old one.  The format is part of the
+    key, so a PDF and an XML export of the same meeting are kept side by side."""
+    m = record.meeting
+    start = m.start.isoformat() if m.start else "?"
+    return "|".join([m.municipality, m.committee.casefold(), m.kind, start, record.document.format])
+
+
+class Store(ABC):
+    @abstractmethod
+    def save(self, record: ImportedMeeting) -> SaveResult: ...
+
+    @abstractmethod
+    def get(self, meeting_id: int) -> ImportedMeeting: ...
+
+    @abstractmethod
+    def meetings(self) -> list[MeetingSummary]: ...
+
+    @abstractmethod
+    def search(self, query: Query, filters: SearchFilters = SearchFilters(), *, limit: int = 20,
+               offset: int = 0, count: bool = False) -> SearchResult: ...
+
+    @abstractmethod
+    def item_id(self, meeting_id: int, number: str) -> int: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
