@@ -61,7 +61,7 @@ def _parser_modules(fmt: str):
 
 def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> ImportedMeeting:
     if len(data) > max_bytes:
-        raise InputError(f"the file is {len(data) / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+        raise InputError(f"the file is {len(data) / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB")
     fmt = sniff(data)
     candidates = list(_parser_modules(fmt))
     if not candidates:
@@ -94,7 +94,7 @@ def parse_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> ImportedMeeti
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            raise InputError(f"{p.name}: the file is {size / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+            raise InputError(f"{p.name}: the file is {size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB")
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from exc

@@ -1,0 +1,113 @@
+"""The store contract: idempotent, atomic imports; replace on a changed version; read back losslessly.
+
+Written against ``Store`` so every backend (SQLite now, PostgreSQL next) runs the same tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import pytest
+
+from referat import importer
+from referat.errors import NotFound
+from referat.search.query import parse
+from referat.store import open_store
+
+from .conftest import SHARED
+
+SEED = SHARED / "seeds" / "000_0c62e176ebc4d76a.txt"
+
+
+@pytest.fixture(params=["sqlite"])
+def store(request, tmp_path):
+    s = open_store(str(tmp_path / "store.db"))
+    yield s
+    s.close()
+
+
+def changed_version(record):
+    """The same meeting, re-published with one decision changed."""
+    data = SEED.read_bytes().replace("Tiltrådte indstillingen, idet".encode(), "Afviste indstillingen, idet".encode())
+    return importer.parse_bytes(data, SEED.name)
+
+
+def test_save_and_read_back(store):
+    record = importer.parse_file(SEED)
+    result = store.save(record)
+    assert result.status == "new"
+    assert store.get(result.meeting_id) == record
+
+
+def test_reimport_is_idempotent(store):
+    record = importer.parse_file(SEED)
+    first = store.save(record)
+    again = store.save(importer.parse_file(SEED))
+    assert again == dataclasses.replace(first, status="unchanged")
+    assert len(store.meetings()) == 1
+    assert len(store.search(parse("tiltrådte"), limit=100).hits) == len(record.meeting.items) - 1
+
+
+def test_changed_version_replaces_old(store):
+    first = store.save(importer.parse_file(SEED))
+    newer = changed_version(importer.parse_file(SEED))
+    second = store.save(newer)
+    assert second.status == "replaced" and second.meeting_id == first.meeting_id
+    assert len(store.meetings()) == 1
+    assert store.get(first.meeting_id).document.sha256 == newer.document.sha256
+    hits = {h.number: h for h in store.search(parse('"afviste indstillingen"')).hits}
+    assert list(hits) == ["6"] and hits["6"].outcome == "rejected"
+    assert len(store.search(parse("tiltrådte"), limit=100).hits) == 6
+
+
+def test_unknown_meeting(store):
+    with pytest.raises(NotFound):
+        store.get(12345)
+    with pytest.raises(NotFound):
+        store.item_id(12345, "1")
+
+
+def test_failed_save_leaves_store_unchanged(store, monkeypatch):
+    store.save(importer.parse_file(SEED))
+    before = store.meetings()
+    newer = changed_version(importer.parse_file(SEED))
+    from referat.search import indexing
+
+    real = indexing.item_rows
+
+    def crash_half_way(record):
+        rows = real(record)
+        yield from rows[:3]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(f"{type(store).__module__}.item_rows", crash_half_way)
+    with pytest.raises(RuntimeError):
+        store.save(newer)
+    assert store.meetings() == before
+    assert len(store.search(parse("tiltrådte"), limit=100).hits) == 7
+
+
+def test_readers_never_see_half_a_meeting(tmp_path):
+    path = str(tmp_path / "c.db")
+    writer = open_store(path)
+    writer.save(importer.parse_file(SEED))
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def read():
+        reader = open_store(path)
+        while not stop.is_set():
+            counts.append(len(reader.search(parse("udvalget OR tiltrådte OR indstillingen"), limit=100).hits))
+        reader.close()
+
+    t = threading.Thread(target=read)
+    t.start()
+    for i in range(20):
+        rec = changed_version(importer.parse_file(SEED)) if i % 2 == 0 else importer.parse_file(SEED)
+        rec.document.sha256 = f"{i:064d}"
+        writer.save(rec)
+    stop.set()
+    t.join()
+    writer.close()
+    assert counts and set(counts) <= {7, 8}
