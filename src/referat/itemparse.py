@@ -34,7 +34,7 @@ class Para:
 _COUNT = re.compile(r"^(\d+)\s+bilag(?:,\s*heraf\s+(\d+)\s+anbefales)?\.?$", re.I)
 _POINT = re.compile(r"^(?P<at>at\s+)?(?P<num>\d{1,2}|[A-Za-z])[.)](?!\d)\s*(?P<text>\S.*)$", re.I)
 _AT_POINT = re.compile(r"^at\s+\d{1,2}[.)]\s", re.I)
-_ATT_BILAG = re.compile(r"^Bilag\s+(?P<num>\d+[a-z]?)\s*[:.]\s+(?P<rest>.+)$", re.I)
+_ATT_BILAG = re.compile(r"^Bilag\s+(?P<num>\d+(?:\.\d+)*[a-z]?)\s*:\s*(?P<rest>.+)$", re.I)
 _HISTORY_FIELD = re.compile(r"^(?P<key>Udvalg|Dato|Punktnummer|Punkt nr\.?)\s*:\s*(?P<value>\S.*)$", re.I)
 # Sections whose sentences are about other meetings: their absences are not this item's.
 _OTHER_MEETINGS = {"case_history", "previous_treatment"}
