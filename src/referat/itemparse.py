@@ -39,7 +39,7 @@ _HISTORY_FIELD = re.compile(r"^(?P<key>Udvalg|Dato|Punktnummer|Punkt nr\.?)\s*:\
 # Sections whose sentences are about other meetings: their absences are not this item's.
 _OTHER_MEETINGS = {"case_history", "previous_treatment"}
 _ATT_NUM = re.compile(r"^(?P<num>\d+(?:\.\s?\d+)*\.?|[A-Z]\.)\s+(?P<rest>.+)$")
-_ATT_REF = re.compile(r"^(?P<ref>(?:19|20)\d\d-\d{3,8})\s+-\s+(?P<rest>.+)$")
+_ATT_REF = re.compile(r"^(?P<ref>(?:19|20)\d\d[-–]\d{3,8})\s+-\s+(?P<rest>.+)$")
 _ATT_ACADRE = re.compile(r"^(?P<num>\d+)\s+(?P<access>Åben|Lukket)\s+(?P<rest>.+?)(?:\s+(?P<ref>\d{3,8}/\d\d))?$")
 _ANBEFALES = re.compile(r"\bANBEFALES\b\.?\s*")
 _PROPOSER = re.compile(r"^(?P<who>.+?)\s+indstiller\b", re.I)
@@ -94,8 +94,17 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
         item.sections.append(Section(heading.role, heading.heading, _section_text(body)))
         _derive(item, heading, body)
     for para_text in preamble:
-        _count_line(item, para_text)
+        if not _count_line(item, para_text):
+            _preamble_treatment(item, para_text)
     return item
+
+
+def _preamble_treatment(item: AgendaItem, text: str) -> None:
+    """A bare "Kommunalbestyrelsen den 30. januar 2012 Punkt 5" line before the first
+    heading (eDoc layout) names an earlier treatment of the case."""
+    m = _TREATMENT.match(" ".join(text.split()))
+    if m and m.group("item"):
+        item.previous_treatments.append(parse_treatment(text))
 
 
 def _marked_heading(text: str) -> vocab.HeadingMatch:
@@ -121,7 +130,8 @@ def _derive(item: AgendaItem, heading: vocab.HeadingMatch, body: list[str]) -> N
         if _count_line(item, text):
             continue
         if role == "attachments":
-            item.attachments.append(parse_attachment(text))
+            if text.strip(" .").casefold() not in ("ingen", "ingen bilag"):
+                item.attachments.append(parse_attachment(text))
         elif role == "decision":
             decision_lines.append(text)
         elif role == "previous_treatment":
@@ -165,7 +175,7 @@ def parse_attachment(text: str) -> Attachment:
         return Attachment(title=m.group("rest"), number=m.group("num"))
     m = _ATT_REF.match(text)
     if m:
-        reference, text = m.group("ref"), m.group("rest")
+        reference, text = m.group("ref").replace("–", "-"), m.group("rest")
     m = _ATT_NUM.match(text)
     if m:
         number, text = m.group("num").replace(" ", "").rstrip("."), m.group("rest")
