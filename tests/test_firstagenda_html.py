@@ -144,3 +144,14 @@ def test_windows_1252_page():
     page = PAGE.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252", errors="replace")
     record = importer.parse_bytes(page, "aarhus_test.html")
     assert record.meeting.items[0].title == "Udviklingsplan Aarhus Ø"
+
+
+def test_closed_item_without_details():
+    row = ('<tr class="punktrow"><td><span class="label">8</span></td><td><h2 class="overskrift">Salg af grund</h2>'
+           '<span class="label">Lukket punkt</span></td></tr>')
+    page = PAGE.replace("</tbody></table></body>", row + "</tbody></table></body>")
+    record = _parse(page)
+    closed = record.meeting.items[1]
+    assert (closed.number, closed.position, closed.public, closed.sections) == ("8", 2, False, [])
+    assert record.meeting.items[0].public
+    assert any("item 8 has no details" in w for w in record.document.warnings)

@@ -220,22 +220,23 @@ def _item_paras(details: Tag, number: str, warnings: list[str]) -> list[Para]:
 
 
 def _item(row: Tag, position: int, meeting: Meeting, warnings: list[str]) -> tuple[AgendaItem, list[Para]]:
-    label = row.select_one("td span.label") or row.find("td")
+    first_cell = row.find("td")
+    label = (first_cell.find("span", class_="label") or first_cell) if isinstance(first_cell, Tag) else None
     number = clean(label.get_text(" ")) if label else ""
     if not number:
         number = str(position)
         warnings.append(f"item at position {position} has no printed number; used its position")
-    title_el = row.select_one("h2.overskrift") or row.select_one(".overskrift-btn")
+    title_el = row.find("h2", class_="overskrift") or row.find(class_="overskrift-btn")
     title = clean(title_el.get_text(" ")) if title_el else ""
     if not title:
         warnings.append(f"item {number} has no title")
-    details = row.select_one("div.details")
+    details = row.find("div", class_="details")
     paras = _item_paras(details, number, warnings) if details else []
     if details is None:
         warnings.append(f"item {number} has no details block (only the title is published)")
     public = row.find(string=_CLOSED) is None
     item = build_item(number, position, title, paras, public=public, marked_headings=True)
-    badge = row.select_one(".fil-ikon-nummer")
+    badge = row.find(class_="fil-ikon-nummer")
     if badge and clean(badge.get_text()).isdigit():
         item.attachment_count = int(clean(badge.get_text()))
         if item.attachment_count != len(item.attachments):
@@ -244,6 +245,8 @@ def _item(row: Tag, position: int, meeting: Meeting, warnings: list[str]) -> tup
     elif item.attachments:
         item.attachment_count = len(item.attachments)
     if meeting.kind == "referat":
+        if not item.decisions and details is not None:
+            warnings.append(f"item {number}: minutes without a decision section")
         for decision in item.decisions:
             decision.body = decision.body or meeting.committee or None
             decision.date = decision.date or (meeting.start.date() if meeting.start else None)
