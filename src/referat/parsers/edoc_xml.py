@@ -123,7 +123,8 @@ def _num_key(num: str) -> tuple[int, str]:
 
 def _header(meeting: Meeting, lines: list[str], content: list[str], warnings: list[str]) -> None:
     """The printed front page: date, place, present and absent members, secretary."""
-    mode = None
+    mode: str | None = None
+    label = ""
     after_date = False
     for line in lines:
         low = line.casefold().rstrip(":")
@@ -136,7 +137,7 @@ def _header(meeting: Meeting, lines: list[str], content: list[str], warnings: li
         if low.startswith("dato:") and parse_date(line):
             continue
         if low in _PRESENT | _ABSENT | _SECRETARY:
-            mode = low
+            mode, label = low, line.rstrip(":").strip()
             continue
         if _WEEKDAY.match(line) and parse_date(line):
             start = parse_datetime(line)
@@ -152,7 +153,7 @@ def _header(meeting: Meeting, lines: list[str], content: list[str], warnings: li
         if mode is not None:
             person, present, note = parse_person(line)
             if mode in _SECRETARY:
-                person.role = ", ".join(filter(None, [mode, person.role]))
+                person.role = ", ".join(filter(None, [label, person.role]))
             meeting.participants.append(Participant(person, present and mode not in _ABSENT, note))
             continue
         warnings.append(f"header line not understood: {line[:80]}")
