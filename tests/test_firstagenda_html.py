@@ -155,3 +155,11 @@ def test_closed_item_without_details():
     assert (closed.number, closed.position, closed.public, closed.sections) == ("8", 2, False, [])
     assert record.meeting.items[0].public
     assert any("item 8 has no details" in w for w in record.document.warnings)
+
+
+def test_tab_indented_source_is_not_a_table():
+    page = PAGE.replace("<div>Et flertal i udvalget kunne tiltræde indstillingen.</div>",
+                        "<div>\n\t\tEt flertal i udvalget\n\t\t<b>kunne tiltræde</b> indstillingen.\n\t</div>")
+    decision = _parse(page).meeting.items[0].decisions[0]
+    assert decision.text.startswith("Et flertal i udvalget kunne tiltræde indstillingen.")
+    assert firstagenda_html.clean("A\tB\xa0\xa0 \xa0C") == "A | B | C"

@@ -39,6 +39,7 @@ _SKIP = {"script", "style", "noscript", "template", "button", "input", "select",
 # A run of blanks with two or more no-break spaces or a tab is a tab stop of a
 # Word table pasted as text ("54\xa0\xa0 \xa0Sikker transport ...\xa0\xa0 \xa0DD").
 _CELL_GAP = re.compile(r"[ \xa0]*\t[ \xa0\t]*|(?:[ ]*\xa0){2,}[ ]*")
+_LINE_BREAK = re.compile(r"[ \t\xa0]*[\r\n]\s*")
 _KIND = re.compile(r"^\s*(?P<kind>referat|dagsorden|tillægsdagsorden|tillægsreferat)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 _LIST_MARK = re.compile(r"^\(?[a-zæøå]{1,2}[.)]\s")
@@ -59,7 +60,8 @@ def _decode(data: bytes) -> str | bytes:
 
 def clean(text: str) -> str:
     """One paragraph's text: Word tab stops become " | " cell separators, blanks collapse."""
-    text = _CELL_GAP.sub(" | ", text.replace("\u00ad", ""))
+    text = _LINE_BREAK.sub(" ", text.replace("\u00ad", ""))  # source indentation is not a tab stop
+    text = _CELL_GAP.sub(" | ", text)
     return " ".join(text.split()).strip(" |") if "|" in text else " ".join(text.split())
 
 
