@@ -158,3 +158,38 @@ def test_parsing_is_fast(path):
     for _ in range(3):
         importer.parse_bytes(data, path.name)
     assert (time.perf_counter() - t) / 3 < 1.0
+
+
+ACADRE_MINI = """<?xml version="1.0"?>
+<root><table name="agenda"><fields><field name="name">Dagsorden</field></fields>
+<table name="committee"><fields><field name="name">Økonomiudvalget</field></fields></table>
+<table name="meeting"><fields><field name="date">2013-06-20 10:30</field><field name="finish">2013-06-20 12:00</field>
+<field name="location">Rådhuset</field><field name="address">Lundbergsvej 2&lt;br&gt;8400 Ebeltoft</field></fields>
+<table name="meetmember"><table name="member"><fields><field name="name">Anna  Hansen (V)</field>
+<field name="absent">1</field><field name="role">Formand</field><field name="sort">1</field></fields></table></table></table>
+<table name="agendaitemparents"><fields><field name="sort">12</field></fields>
+<table name="agendaitem"><fields><field name="name">Salg af grund</field><field name="accessname">Lukket</field>
+<field name="caseno">13/100</field></fields>
+<table name="bullet"><fields><field name="bulletname">Resumé</field>
+<field name="bulletcontent">&lt;p&gt;Tidsplan:&lt;/p&gt;&lt;p&gt;Salg i 2014.&lt;/p&gt;</field>
+<field name="bulletsortorder">1</field></fields></table>
+<table name="bullet"><fields><field name="bulletname">Lovgrundlag</field><field name="bulletcontent"></field>
+<field name="bulletsortorder">2</field></fields></table>
+<table name="enclosure"><fields><field name="name">Købsaftale</field><field name="accessname">Lukket</field>
+<field name="sort">1</field><field name="fileno">1234/13</field></fields></table>
+</table></table></table></root>
+"""
+
+
+def test_mini_acadre_structure():
+    record = importer.parse_bytes(ACADRE_MINI.encode(), "syddjurs_mini.xml")
+    m = record.meeting
+    assert (m.kind, m.committee, m.place) == ("dagsorden", "Økonomiudvalget", "Rådhuset, Lundbergsvej 2, 8400 Ebeltoft")
+    assert m.end is not None and m.end.hour == 12
+    p = m.participants[0]
+    assert (p.person.name, p.person.party, p.person.role, p.present) == ("Anna Hansen", "V", "Formand", False)
+    item = m.items[0]
+    assert (item.number, item.public, item.case_ids[0].scheme) == ("12", False, "acadre")
+    assert [s.role for s in item.sections] == ["summary"], "a 'Tidsplan:' line inside a bullet stays text"
+    assert item.attachments[0].public is False and item.attachments[0].reference == "1234/13"
+    assert not [w for w in record.document.warnings if w.startswith("text not placed")]
