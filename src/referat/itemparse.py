@@ -29,6 +29,9 @@ class Para:
     # True when the source's markup says this is a section heading (HTML <h3>, XML
     # element); with ``build_item(marked_headings=True)`` only such paragraphs open sections.
     heading: bool = False
+    # True when the layout says this is body text (a synonym printed in body type, not
+    # set apart like the document's headings): it never opens a section.
+    plain: bool = False
 
 
 _COUNT = re.compile(r"^(\d+)\s+bilag(?:,\s*heraf\s+(\d+)\s+anbefales)?\.?$", re.I)
@@ -69,7 +72,7 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
         if marked_headings:
             heading = _marked_heading(text) if para.heading else None
         else:
-            heading = vocab.match_heading(text)
+            heading = None if para.plain else vocab.match_heading(text)
         if heading:
             sections.append((heading, []))
             if heading.role == "absence" and "body" in heading.groups:

@@ -1,0 +1,306 @@
+"""Minutes and agendas as PDF (Acadre, eDoc, FirstAgenda and similar exports).
+
+The PDF is read with pdfium (fast enough for bulk imports), cleaned up by
+``referat.pdftext`` (headers, footers, table of contents, hyphens, paragraphs),
+split into agenda items by their printed headings (checked against the table of
+contents when there is one) and handed to ``itemparse`` item by item.  The part
+before the first item is the meeting header; a signature page at the end gives
+the signatories.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pypdfium2
+
+from .. import municipality, vocab
+from ..dates import parse_date, parse_datetime, parse_time
+from ..errors import InputError, NotMinutes
+from ..itemparse import Para, build_item
+from ..model import Meeting
+from ..people import parse_participants, parse_person
+from ..pdftext import (PART, Layout, Line, TocEntry, fix_soft_hyphens, join_text, measure, paragraphs, read_pdf,
+                       split_toc, strip_running, word_set)
+from .base import ParseResult
+
+NAME = "pdf"
+_ITEM = re.compile(r"^(?:Punkt\s+(?P<n1>\d{1,4})\s*[:.]|(?P<n2>\d{1,4})\.)\s+(?P<title>\S.*)$", re.I)
+_CLOSED_TITLE = re.compile(r"^(?:lukket|fortroligt?)\s*(?:punkt)?\s*:\s*", re.I)
+_SIGNATURE = re.compile(r"^(?:Underskriftsside|Underskrifter|Underskrift|Underskrevet af)\s*:?$", re.I)
+_KIND = re.compile(r"^(?P<kind>referat|dagsorden|beslutningsprotokol)\b\s*(?P<rest>.*)$", re.I)
+_FIELD = re.compile(r"^(?P<key>Mødedato|Dato|Tidspunkt|Mødetidspunkt|Mødested|Sted|Starttidspunkt|Sluttidspunkt|Mødet slut)"
+                    r"\s*:?\s+(?P<value>\S.*)$", re.I)
+_GROUP = re.compile(r"^(?P<label>Medlemmer|Tilstede|Til stede|Deltagere|Mødedeltagere|Afbud/Fraværende|"
+                    r"Fraværende/Afbud|Afbud|Fraværende|Fravær|Sekretær|Referent|Protokolfører|Øvrige deltagere)"
+                    r"\s*:?\s*(?P<rest>.*)$", re.I)
+_ABSENT_LABELS = ("afbud", "fravær")
+
+
+def looks_like(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"%PDF-"
+
+
+def _open(data: bytes) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise InputError("the PDF is encrypted (password-protected); save an unprotected copy and import that") from None
+        raise InputError(f"the PDF is damaged or truncated and cannot be read ({msg.rstrip('.')})") from None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _toc_match(number: str, title: str, entries: list[TocEntry], start: int) -> int | None:
+    t = _norm(_CLOSED_TITLE.sub("", title))
+    for j in range(start, len(entries)):
+        e = entries[j]
+        if e.number is not None and e.number != number:
+            continue
+        target = _norm(_CLOSED_TITLE.sub("", e.title))
+        if t and target and (t.startswith(target) or (target.startswith(t) and len(t) >= min(12, len(target)))):
+            return j
+    return None
+
+
+class _Doc:
+    """The cleaned lines of one PDF and what was learnt about its layout."""
+
+    def __init__(self, lines: list[Line], layout: Layout, toc: list[TocEntry], closed_pages: set[int]):
+        self.lines = lines
+        self.layout = layout
+        self.toc = toc
+        self.closed_pages = closed_pages
+        exact = [ln for ln in lines if (h := vocab.match_heading(ln.text)) and not h.groups]
+        styled = sum(1 for ln in exact if layout.styled(ln))
+        # headings are set apart by font in this document: an unstyled synonym is ordinary text
+        self.strict = len(exact) >= 3 and styled >= 0.6 * len(exact)
+
+    def heading(self, line: Line) -> vocab.HeadingMatch | None:
+        hm = vocab.match_heading(line.text)
+        # a synonym of several words ("Følgende deltog ikke i behandlingen af punktet") is
+        # a heading even in body type; a one-word synonym is one only when set apart
+        if hm and (hm.groups or not self.strict or self.layout.styled(line) or len(hm.heading.split()) >= 4):
+            return hm
+        return None
+
+
+def _find_items(doc: _Doc, end: int) -> list[tuple[int, int, str, str, TocEntry | None]]:
+    """(heading line, first body line, number, title, toc entry) for every item heading."""
+    found = []
+    next_toc = 0
+    lines = doc.lines
+    i = 0
+    while i < end:
+        m = _ITEM.match(lines[i].text)
+        if not m:
+            i += 1
+            continue
+        number = m.group("n1") or m.group("n2")
+        title = m.group("title")
+        entry = None
+        if doc.toc:
+            j = _toc_match(number, title, doc.toc, next_toc)
+            if j is None:
+                # a wrapped heading may only match the TOC once its next line is added
+                if i + 1 < end and lines[i + 1].page == lines[i].page:
+                    j = _toc_match(number, join_text(title, lines[i + 1].text), doc.toc, next_toc)
+                if j is None:
+                    i += 1
+                    continue
+            entry, next_toc = doc.toc[j], j + 1
+        elif not (m.group("n1") or doc.layout.styled(lines[i])):
+            i += 1
+            continue
+        k = i + 1
+        target = _norm(_CLOSED_TITLE.sub("", entry.title)) if entry else ""
+        while k < end and not _ITEM.match(lines[k].text):
+            cur, nxt = _norm(_CLOSED_TITLE.sub("", title)), lines[k]
+            joined = join_text(title, nxt.text)
+            jn = _norm(_CLOSED_TITLE.sub("", joined))
+            by_toc = target and len(cur) < len(target) and target.startswith(cur) and \
+                (target.startswith(jn) or jn.startswith(target))
+            by_style = doc.layout.styled(lines[i]) and doc.layout.styled(nxt) and nxt.page == lines[i].page \
+                and abs(nxt.size - lines[i].size) < 0.6 and not vocab.match_heading(nxt.text)
+            if not (by_toc or by_style):
+                break
+            title = joined
+            k += 1
+        found.append((i, k, number, title, entry))
+        i = k
+    return found
+
+
+def _parse_header(lines: list[Line], meeting: Meeting, content: list[str], warnings: list[str]) -> None:
+    group: str | None = None
+    pending_place: list[str] = []
+    seen_date = False
+    for line in lines:
+        text = " ".join(line.text.split())
+        if PART.match(text):
+            meeting.status = meeting.status or text
+            continue
+        g = _GROUP.match(text)
+        if g:
+            group = g.group("label")
+            text = g.group("rest").strip()
+            if not text:
+                continue
+        if group:
+            absent = group.lower().startswith(_ABSENT_LABELS)
+            role = group if group.lower() in ("sekretær", "referent", "protokolfører") else None
+            for p in parse_participants(text):
+                if absent:
+                    p.present, p.note = False, p.note or group
+                if role:
+                    p.person.role = ", ".join(x for x in (p.person.role, role) if x)
+                meeting.participants.append(p)
+            continue
+        k = _KIND.match(text)
+        if k and not meeting.committee and not meeting.title:
+            meeting.kind = "dagsorden" if k.group("kind").lower() == "dagsorden" else "referat"
+            rest = k.group("rest").strip()
+            if rest:
+                meeting.title = text
+                date = re.search(r"\s+(?:d\.|den)\s+(?P<d>\d\d?[-.]\d\d?[-.]\d{4})$", rest)
+                meeting.committee = rest[: date.start()] if date else rest
+                if date:
+                    meeting.start = parse_datetime(date.group("d"))
+            continue
+        f = _FIELD.match(text)
+        if f:
+            key = f.group("key").lower()
+            if key in ("mødested", "sted"):
+                meeting.place = f.group("value")
+            elif key in ("sluttidspunkt", "mødet slut"):
+                t = parse_time(f.group("value"))
+                if t and meeting.start:
+                    meeting.end = datetime.combine(meeting.start.date(), t)
+            else:
+                meeting.start = _with_time(meeting.start, f.group("value"))
+            seen_date = True
+            continue
+        if parse_date(text) and len(text) < 60:
+            meeting.start = _with_time(meeting.start, text)
+            seen_date = True
+            continue
+        if re.fullmatch(r"(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*-\s*\d{1,2}[:.]\d\d)?", text, re.I) and meeting.start:
+            meeting.start = _with_time(meeting.start, text)
+            continue
+        if not meeting.committee:
+            meeting.committee = text
+            continue
+        if not seen_date and not meeting.title:
+            meeting.title = text
+            continue
+        if seen_date:
+            pending_place.append(re.sub(r"^i\s+", "", text))
+            continue
+        warnings.append(f"header line not understood: {text[:80]}")
+        content.append(text)
+    if pending_place and not meeting.place:
+        meeting.place = ", ".join(pending_place)
+
+
+def _with_time(start: datetime | None, text: str) -> datetime | None:
+    d = parse_date(text)
+    t = parse_time(text)
+    if d is None and start is None:
+        return None
+    base = d or start.date()  # type: ignore[union-attr]
+    if t is None and start is not None and d == start.date():
+        t = start.time()
+    return datetime.combine(base, t) if t else datetime.combine(base, datetime.min.time())
+
+
+def _signatories(lines: list[Line], meeting: Meeting, content: list[str], warnings: list[str]) -> None:
+    for line in lines:
+        text = " ".join(line.text.split())
+        person, _, _ = parse_person(text)
+        if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}", person.name):
+            meeting.signatories.append(person)
+        else:
+            warnings.append(f"line on the signature page not understood: {text[:80]}")
+            content.append(text)
+
+
+def _item_paras(doc: _Doc, lines: list[Line], content: list[str]) -> tuple[list[Para], bool | None]:
+    """The item's paragraphs; also the last part marker seen (False for "Lukket ...")."""
+    part: bool | None = None
+    body: list[Line] = []
+    for line in lines:
+        pm = PART.match(" ".join(line.text.split()))
+        if pm:
+            part = pm.group("kind").lower().startswith("å")
+            continue
+        body.append(line)
+    paras: list[Para] = []
+    for block in paragraphs(body, doc.layout, breaks=lambda ln: doc.heading(ln) is not None):
+        text = " ".join(block.text.split())
+        plain = True
+        hm = vocab.match_heading(text)
+        if hm and len(block.lines) == 1 and doc.heading(block.lines[0]):
+            plain = False
+            content.append(hm.heading)
+        else:
+            content.append(text)
+        paras.append(Para(text, block.page, plain=plain))
+    return paras, part
+
+
+def parse(data: bytes, name: str) -> ParseResult:
+    pdf = _open(data)
+    try:
+        npages = len(pdf)
+        heights = [pdf.get_page_size(i)[1] for i in range(npages)]
+        raw = read_pdf(pdf)
+    except pypdfium2.PdfiumError as exc:
+        raise InputError(f"the PDF cannot be read ({str(exc).rstrip('.')})") from None
+    finally:
+        pdf.close()
+    if not any(raw):
+        raise NotMinutes("the PDF has no text layer (a scanned image?): run OCR first")
+    words = word_set(raw)
+    for lines in raw:
+        for line in lines:
+            line.text = fix_soft_hyphens(line.text, words)
+    full_text = "\n".join(ln.text for lines in raw for ln in lines)
+    pages, toc = split_toc(raw)
+    closed_pages = {ln.page for lines in pages for ln in lines
+                    if (m := PART.match(" ".join(ln.text.split()))) and m.group("kind").lower() == "lukket"}
+    pages = strip_running(pages, heights, keep=lambda t: vocab.match_heading(t) is not None)
+    lines = [ln for page in pages for ln in page]
+    doc = _Doc(lines, measure(pages), toc, closed_pages)
+    sig = next((i for i, ln in enumerate(lines) if _SIGNATURE.match(ln.text.strip())), len(lines))
+    items = _find_items(doc, sig)
+    if not items:
+        raise NotMinutes("no agenda items found in this PDF: not minutes or an agenda in a layout referat knows")
+    meeting = Meeting(municipality=municipality.detect(full_text, name), committee="", kind="referat")
+    content: list[str] = []
+    warnings: list[str] = []
+    _parse_header(lines[: items[0][0]], meeting, content, warnings)
+    if not meeting.committee:
+        warnings.append("no committee name found in the header")
+    if meeting.start is None:
+        warnings.append("no meeting date found in the header")
+    public_part = True
+    for position, (i, k, number, title, entry) in enumerate(items, start=1):
+        end = items[position][0] if position < len(items) else sig
+        paras, part = _item_paras(doc, lines[k:end], content)
+        closed_title = bool(_CLOSED_TITLE.match(title))
+        public = public_part and not closed_title and lines[i].page not in doc.closed_pages \
+            and (entry is None or entry.public)
+        item = build_item(number, position, _CLOSED_TITLE.sub("", title), paras, public=public, page=lines[i].page)
+        meeting.items.append(item)
+        if part is not None:
+            public_part = part
+    if toc and len(toc) != len(items):
+        warnings.append(f"the table of contents lists {len(toc)} items but {len(items)} item headings were found")
+    _signatories(lines[sig + 1:], meeting, content, warnings)
+    return ParseResult(meeting=meeting, content=content, pages=npages, warnings=warnings)
+
