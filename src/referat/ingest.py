@@ -37,13 +37,22 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise InputError(f"{p}: no such file or folder")
 
 
-def ingest(store: Store, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> Iterator[Outcome]:
-    for path in expand(paths):
-        try:
-            record = parse_file(path, max_bytes=max_bytes)
-            result = store.save(record)
-        except ReferatError as exc:
-            yield Outcome(path, "error", error=str(exc))
-            continue
-        yield Outcome(path, result.status, result.meeting_id, len(record.meeting.items),
-                      tuple(record.document.warnings))
+def ingest(store: Store, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES,
+           flush_every: int = 200) -> Iterator[Outcome]:
+    """Import every file; the search index is brought up to date every ``flush_every`` files and at the end."""
+    store.autoflush = False
+    try:
+        for n, path in enumerate(expand(paths), start=1):
+            try:
+                record = parse_file(path, max_bytes=max_bytes)
+                result = store.save(record)
+            except ReferatError as exc:
+                yield Outcome(path, "error", error=str(exc))
+                continue
+            if n % flush_every == 0:
+                store.flush()
+            yield Outcome(path, result.status, result.meeting_id, len(record.meeting.items),
+                          tuple(record.document.warnings))
+    finally:
+        store.autoflush = True
+        store.flush()

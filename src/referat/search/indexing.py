@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import CaseId, ImportedMeeting
-from .analyzer import analyze
 
 
 @dataclass(frozen=True)
@@ -24,9 +23,6 @@ class ItemRow:
     committee: str
     text: str
     case_ids: list[CaseId]
-    title_tokens: str
-    exact: str
-    expanded: str
 
 
 def item_text(item) -> str:
@@ -44,12 +40,8 @@ def item_rows(record: ImportedMeeting) -> list[ItemRow]:
     day = m.start.date().isoformat() if m.start else None
     rows = []
     for item in m.items:
-        text = item_text(item)
-        title = analyze(item.title)
-        body = analyze(text[len(item.title):])
         rows.append(ItemRow(
             position=item.position, number=item.number, title=item.title, public=item.public,
-            outcome=item.outcome, date=day, municipality=m.municipality, committee=m.committee, text=text,
-            case_ids=item.case_ids, title_tokens=title.exact, exact=body.exact,
-            expanded=f"{title.expanded} {body.expanded}".strip()))
+            outcome=item.outcome, date=day, municipality=m.municipality, committee=m.committee,
+            text=item_text(item), case_ids=item.case_ids))
     return rows

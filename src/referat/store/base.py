@@ -76,8 +76,14 @@ def meeting_key(record: ImportedMeeting) -> str:
 
 
 class Store(ABC):
+    #: when False, ``save`` only queues index updates and ``flush`` applies them (bulk imports)
+    autoflush: bool = True
+
     @abstractmethod
     def save(self, record: ImportedMeeting) -> SaveResult: ...
+
+    @abstractmethod
+    def flush(self) -> int: ...
 
     @abstractmethod
     def get(self, meeting_id: int) -> ImportedMeeting: ...

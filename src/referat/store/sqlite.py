@@ -1,9 +1,11 @@
 """The SQLite store: the zero-set-up default, one file in WAL mode.
 
 Meetings are stored as canonical JSON (the source of truth for reading back)
-plus an ``items`` table for filters and an FTS5 index of the Danish analysis
-(see ``search.analyzer``).  Every save is one ``BEGIN IMMEDIATE`` transaction:
-readers see the old or the new version of a meeting, never half of it.
+plus an ``items`` table (what search shows and filters on).  Every save is one
+``BEGIN IMMEDIATE`` transaction: readers see the old or the new version of a
+meeting, never half of it.  The full-text index (``search.index``) lives in a
+folder beside the file (``<file>.index``); the same transaction queues the
+meeting in ``index_pending`` and ``flush`` applies the queue to the index.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pathlib import Path
 from .. import canonical
 from ..errors import NotFound, QueryError, StoreError
 from ..model import ImportedMeeting
-from ..search import fts5
-from ..search.indexing import item_rows
+from ..model import CaseId
+from ..search.index import IndexFilters, SearchIndex
+from ..search.indexing import ItemRow, item_rows
 from ..search.query import Query
 from ..search.snippets import snippet
 from .base import Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
@@ -26,30 +29,30 @@ SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meetings(
-  id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, municipality TEXT NOT NULL, committee TEXT NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, municipality TEXT NOT NULL, committee TEXT NOT NULL,
   kind TEXT NOT NULL, start TEXT, canonical TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents(
   id INTEGER PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, meeting_id INTEGER NOT NULL REFERENCES meetings(id),
   source_name TEXT NOT NULL, format TEXT NOT NULL, importer TEXT NOT NULL, importer_version TEXT NOT NULL,
   pages INTEGER, size INTEGER NOT NULL, warnings TEXT NOT NULL, imported_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS items(
-  id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL REFERENCES meetings(id), position INTEGER NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT, meeting_id INTEGER NOT NULL REFERENCES meetings(id), position INTEGER NOT NULL,
   number TEXT NOT NULL, title TEXT NOT NULL, public INTEGER NOT NULL, outcome TEXT, date TEXT,
-  municipality TEXT NOT NULL, committee TEXT NOT NULL, text TEXT NOT NULL);
+  municipality TEXT NOT NULL, committee TEXT NOT NULL, text TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
 CREATE INDEX IF NOT EXISTS items_muni_date ON items(municipality, date);
 CREATE TABLE IF NOT EXISTS item_cases(item_id INTEGER NOT NULL REFERENCES items(id), value TEXT NOT NULL,
   scheme TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS item_cases_value ON item_cases(value);
 CREATE INDEX IF NOT EXISTS item_cases_item ON item_cases(item_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
-  title, exact, expanded, tokenize = "unicode61 remove_diacritics 0 tokenchars '.,'", prefix = '2 3');
+CREATE TABLE IF NOT EXISTS index_pending(meeting_id INTEGER PRIMARY KEY);
 """
 
 
 class SQLiteStore(Store):
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
         self.path = str(path)
+        self.autoflush = autoflush
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +63,8 @@ class SQLiteStore(Store):
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
+        self.index = SearchIndex(None if self.path == ":memory:" else Path(self.path + ".index"))
+        self.flush()
 
     def _migrate(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
@@ -70,7 +75,6 @@ class SQLiteStore(Store):
             row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
-                self.db.execute("INSERT INTO items_fts(items_fts, rank) VALUES('rank', 'bm25(3.0, 1.0, 0.5)')")
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer referat (schema {row[0]})")
             self.db.execute("COMMIT")
@@ -111,17 +115,50 @@ class SQLiteStore(Store):
                  doc.size, json.dumps(doc.warnings, ensure_ascii=False),
                  datetime.now(timezone.utc).isoformat(timespec="seconds")))
             self._insert_items(meeting_id, record)
+            self.db.execute("INSERT OR IGNORE INTO index_pending VALUES(?)", (meeting_id,))
             self.db.execute("COMMIT")
-            return SaveResult(meeting_id, status)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        if self.autoflush:
+            self.flush()
+        return SaveResult(meeting_id, status)
+
+    def flush(self) -> int:
+        """Apply queued meeting changes to the search index; returns items indexed."""
+        pending = [r[0] for r in self.db.execute("SELECT meeting_id FROM index_pending ORDER BY meeting_id")]
+        if not pending:
+            return 0
+        added = self.index.apply((mid, self._rows(mid)) for mid in pending)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for mid in pending:
+                self.db.execute("DELETE FROM item_cases WHERE item_id IN"
+                                " (SELECT id FROM items WHERE meeting_id=? AND retired=1)", (mid,))
+                self.db.execute("DELETE FROM items WHERE meeting_id=? AND retired=1", (mid,))
+                self.db.execute("DELETE FROM index_pending WHERE meeting_id=?", (mid,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return added
+
+    def _rows(self, meeting_id: int) -> list[tuple[int, ItemRow]]:
+        cases: dict[int, list[CaseId]] = {}
+        for item_id, value, scheme in self.db.execute(
+                "SELECT c.item_id, c.value, c.scheme FROM item_cases c JOIN items i ON i.id=c.item_id"
+                " WHERE i.meeting_id=? AND i.retired=0", (meeting_id,)):
+            cases.setdefault(item_id, []).append(CaseId(value, scheme))
+        rows = self.db.execute("SELECT id, position, number, title, public, outcome, date, municipality, committee,"
+                               " text FROM items WHERE meeting_id=? AND retired=0 ORDER BY position", (meeting_id,))
+        return [(r[0], ItemRow(position=r[1], number=r[2], title=r[3], public=bool(r[4]), outcome=r[5], date=r[6],
+                               municipality=r[7], committee=r[8], text=r[9], case_ids=cases.get(r[0], [])))
+                for r in rows]
 
     def _delete_content(self, meeting_id: int) -> None:
-        ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE meeting_id=?", (meeting_id,))]
-        self.db.executemany("DELETE FROM items_fts WHERE rowid=?", [(i,) for i in ids])
-        self.db.executemany("DELETE FROM item_cases WHERE item_id=?", [(i,) for i in ids])
-        self.db.execute("DELETE FROM items WHERE meeting_id=?", (meeting_id,))
+        # The old items stay readable (retired) until the index has switched to the new ones: a search
+        # in between finds the old version whole, never a meeting with no items.
+        self.db.execute("UPDATE items SET retired=1 WHERE meeting_id=?", (meeting_id,))
         self.db.execute("DELETE FROM documents WHERE meeting_id=?", (meeting_id,))
 
     def _insert_items(self, meeting_id: int, record: ImportedMeeting) -> None:
@@ -131,11 +168,8 @@ class SQLiteStore(Store):
                 " committee, text) VALUES(?,?,?,?,?,?,?,?,?,?)",
                 (meeting_id, row.position, row.number, row.title, int(row.public), row.outcome, row.date,
                  row.municipality, row.committee, row.text))
-            item_id = cur.lastrowid
             self.db.executemany("INSERT INTO item_cases VALUES(?,?,?)",
-                                [(item_id, c.value, c.scheme) for c in row.case_ids])
-            self.db.execute("INSERT INTO items_fts(rowid, title, exact, expanded) VALUES(?,?,?,?)",
-                            (item_id, row.title_tokens, row.exact, row.expanded))
+                                [(cur.lastrowid, c.value, c.scheme) for c in row.case_ids])
 
     # -- reading -----------------------------------------------------------------
     def get(self, meeting_id: int) -> ImportedMeeting:
@@ -145,7 +179,7 @@ class SQLiteStore(Store):
         return canonical.loads(row[0])
 
     def item_id(self, meeting_id: int, number: str) -> int:
-        row = self.db.execute("SELECT id FROM items WHERE meeting_id=? AND number=? ORDER BY position",
+        row = self.db.execute("SELECT id FROM items WHERE meeting_id=? AND number=? AND retired=0 ORDER BY position",
                               (meeting_id, number)).fetchone()
         if row is None:
             raise NotFound(f"meeting {meeting_id} has no item {number}")
@@ -154,47 +188,29 @@ class SQLiteStore(Store):
     def meetings(self) -> list[MeetingSummary]:
         rows = self.db.execute(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
-            " i.meeting_id=m.id), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
+            " i.meeting_id=m.id AND i.retired=0), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
             " ORDER BY m.start DESC, m.id")
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
 
     def search(self, query: Query, filters: SearchFilters = SearchFilters(), *, limit: int = 20,
                offset: int = 0, count: bool = False) -> SearchResult:
-        where, params = ["items_fts MATCH ?"], [fts5.compile_query(query)]
-        if filters.municipality:
-            where.append("i.municipality = ? COLLATE NOCASE")
-            params.append(filters.municipality)
-        if filters.committee:
-            where.append("i.committee LIKE ?")
-            params.append(f"%{filters.committee}%")
-        if filters.date_from:
-            where.append("i.date >= ?")
-            params.append(filters.date_from.isoformat())
-        if filters.date_to:
-            where.append("i.date <= ?")
-            params.append(filters.date_to.isoformat())
-        if filters.outcome:
-            where.append("i.outcome = ?")
-            params.append(filters.outcome)
-        if filters.case_prefix:
-            where.append("EXISTS (SELECT 1 FROM item_cases c WHERE c.item_id = i.id AND c.value LIKE ? ESCAPE '\\')")
-            params.append(filters.case_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        sql_where = " AND ".join(where)
-        try:
-            rows = self.db.execute(
-                "SELECT i.id, i.meeting_id, i.municipality, i.committee, i.date, i.number, i.title, i.outcome,"
-                f" i.public, items_fts.rank, i.text FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-                f" WHERE {sql_where} ORDER BY items_fts.rank LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
-            total = None
-            if count:
-                total = self.db.execute(f"SELECT count(*) FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-                                        f" WHERE {sql_where}", params).fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            raise QueryError(f"cannot search for {query.text!r}: {exc}") from None
+        f = filters
+        index_filters = IndexFilters(
+            municipality=f.municipality, committee=f.committee, outcome=f.outcome, case_prefix=f.case_prefix,
+            day_from=int(f.date_from.strftime("%Y%m%d")) if f.date_from else None,
+            day_to=int(f.date_to.strftime("%Y%m%d")) if f.date_to else None)
+        total, ranked = self.index.search(query, index_filters, limit=limit, offset=offset, count=count)
+        if not ranked:
+            return SearchResult(query=query.text, hits=[], total=total)
+        ids = [item_id for item_id, _ in ranked]
+        rows = {r[0]: r for r in self.db.execute(
+            "SELECT id, meeting_id, municipality, committee, date, number, title, outcome, public, text FROM items"
+            f" WHERE id IN ({','.join('?' * len(ids))})", ids)}
         hits = [Hit(item_id=r[0], meeting_id=r[1], municipality=r[2], committee=r[3],
                     start=datetime.fromisoformat(r[4]) if r[4] else None, number=r[5], title=r[6], outcome=r[7],
-                    public=bool(r[8]), score=-float(r[9]), snippet=snippet(r[10], query)) for r in rows]
+                    public=bool(r[8]), score=score, snippet=snippet(r[9], query))
+                for item_id, score in ranked if (r := rows.get(item_id))]
         return SearchResult(query=query.text, hits=hits, total=total)
 
     def close(self) -> None:

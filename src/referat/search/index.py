@@ -1,0 +1,213 @@
+"""The full-text index: tantivy over our own Danish analysis, beside any store.
+
+Ranking every match does not scale (FTS5 needs hundreds of milliseconds for a
+common word at 300k items); tantivy ranks with BM25 and block-max WAND, so the
+top hits come back in milliseconds whatever the number of matches.  The store
+stays the source of truth: it records which meetings changed in the same
+transaction as the change, and ``SearchIndex.apply`` brings the index up to
+date (idempotently: delete the meeting's documents, add the current ones,
+commit), so a crash between the two only delays the index, never corrupts it.
+
+Fields hold the streams of ``analyzer`` (whitespace-separated tokens):
+``title``/``exact`` words in order (phrases), ``expanded`` stems, compound
+parts and joins; filter fields are raw terms.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from ..errors import QueryError, StoreError
+from .analyzer import analyze, compound_parts, stem, words
+from .indexing import ItemRow
+from .query import Clause, Query
+
+WS = "referat_ws"
+AUTO_PREFIX_MIN = 4
+MAX_PREFIX_TERMS = 200
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_integer_field("item_id", stored=True, indexed=True, fast=True)
+    b.add_integer_field("meeting_id", indexed=True)  # (deleting by an unsigned term does not work in tantivy-py)
+    b.add_text_field("title", tokenizer_name=WS, index_option="position")
+    b.add_text_field("exact", tokenizer_name=WS, index_option="position")
+    b.add_text_field("expanded", tokenizer_name=WS, index_option="freq")
+    b.add_text_field("municipality", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("committee", tokenizer_name=WS, index_option="position")
+    b.add_text_field("outcome", tokenizer_name="raw", index_option="basic")
+    b.add_text_field("cases", tokenizer_name="raw", index_option="basic")
+    b.add_integer_field("day", indexed=True, fast=True)
+    return b.build()
+
+
+@dataclass(frozen=True)
+class IndexFilters:
+    municipality: str | None = None
+    committee: str | None = None
+    day_from: int | None = None  # yyyymmdd
+    day_to: int | None = None
+    outcome: str | None = None
+    case_prefix: str | None = None
+
+
+def case_prefixes(value: str) -> list[str]:
+    v = value.lower()
+    return [v[:n] for n in range(2, len(v) + 1)]
+
+
+class SearchIndex:
+    def __init__(self, path: Path | None) -> None:
+        self.schema = _schema()
+        try:
+            if path is None:
+                self.index = tantivy.Index(self.schema)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as exc:
+            raise StoreError(f"cannot open the search index {path}: {exc}") from None
+        self.index.register_tokenizer(WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+
+    # -- writing -----------------------------------------------------------------
+    def _writer(self, timeout: float = 60.0) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.index.writer(heap_size=64_000_000, num_threads=1)
+            except ValueError as exc:  # another process holds the writer lock
+                if time.monotonic() > deadline:
+                    raise StoreError(f"the search index is locked by another writer: {exc}") from None
+                time.sleep(0.05)
+
+    def apply(self, meetings: Iterable[tuple[int, list[tuple[int, ItemRow]]]]) -> int:
+        """Make the index hold exactly ``rows`` for each meeting given; one commit."""
+        writer = self._writer()
+        added = 0
+        try:
+            for meeting_id, rows in meetings:
+                writer.delete_documents_by_term("meeting_id", meeting_id)
+                for item_id, row in rows:
+                    writer.add_document(self._document(meeting_id, item_id, row))
+                    added += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        return added
+
+    def _document(self, meeting_id: int, item_id: int, row: ItemRow) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_integer("item_id", item_id)
+        doc.add_integer("meeting_id", meeting_id)
+        title = analyze(row.title)
+        body = analyze(row.text[len(row.title):] if row.text.startswith(row.title) else row.text)
+        doc.add_text("title", title.exact)
+        doc.add_text("exact", body.exact)
+        doc.add_text("expanded", f"{title.expanded} {body.expanded}")
+        doc.add_text("municipality", row.municipality.lower())
+        doc.add_text("committee", " ".join(words(row.committee)))
+        doc.add_text("outcome", row.outcome or "none")
+        for case in row.case_ids:
+            for prefix in case_prefixes(case.value):
+                doc.add_text("cases", prefix)
+        if row.date:
+            doc.add_integer("day", int(row.date.replace("-", "")))
+        return doc
+
+    # -- searching ---------------------------------------------------------------
+    def _term(self, field: str, token: str, boost: float = 1.0) -> tantivy.Query:
+        q = tantivy.Query.term_query(self.schema, field, token)
+        return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
+
+    def _phrase(self, field: str, tokens: list[str], boost: float = 1.0) -> tantivy.Query:
+        q = tantivy.Query.phrase_query(self.schema, field, tokens)
+        return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
+
+    def _prefix(self, field: str, prefix: str, boost: float) -> tantivy.Query:
+        q = tantivy.Query.regex_query(self.schema, field, re.escape(prefix) + ".*")
+        return tantivy.Query.boost_query(q, boost)
+
+    def _clause(self, clause: Clause) -> tantivy.Query:
+        should = tantivy.Occur.Should
+        if clause.phrase:
+            ws = list(clause.words)
+            return tantivy.Query.boolean_query([(should, self._phrase("title", ws, 3.0)),
+                                                (should, self._phrase("exact", ws))])
+        word = clause.words[0]
+        subs = [(should, self._term("title", word, 3.0)), (should, self._term("exact", word)),
+                (should, self._term("expanded", word, 0.6))]
+        s = stem(word)
+        if s != word:
+            subs.append((should, self._term("expanded", s, 0.6)))
+        if clause.prefix or (len(word) >= AUTO_PREFIX_MIN and word.isalpha()):
+            boost = 1.0 if clause.prefix else 0.3
+            subs.append((should, self._prefix("exact", word, boost)))
+            subs.append((should, self._prefix("expanded", word, boost * 0.5)))
+            subs.append((should, self._prefix("title", word, boost * 2)))
+        parts = compound_parts(word)
+        if parts and not clause.prefix:
+            subs.append((should, self._phrase("exact", list(parts), 0.8)))
+        return tantivy.Query.boolean_query(subs)
+
+    def compile(self, query: Query, filters: IndexFilters) -> tantivy.Query:
+        must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        group: list[tantivy.Query] = []
+        for clause in query.clauses:
+            q = self._clause(clause)
+            if clause.negate:
+                clauses.append((must_not, q))
+                continue
+            group.append(q)
+            if not clause.or_next:
+                clauses.append((must, group[0] if len(group) == 1 else tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, g) for g in group])))
+                group = []
+        if group:
+            clauses.append((must, tantivy.Query.boolean_query([(tantivy.Occur.Should, g) for g in group])))
+        for f in self._filters(filters):
+            clauses.append((must, tantivy.Query.const_score_query(f, 0.0)))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _filters(self, f: IndexFilters) -> list[tantivy.Query]:
+        out = []
+        if f.municipality:
+            out.append(self._term("municipality", f.municipality.lower()))
+        if f.committee:
+            ws = words(f.committee)
+            if ws:
+                out.append(self._phrase("committee", ws) if len(ws) > 1 else self._term("committee", ws[0]))
+        if f.outcome:
+            out.append(self._term("outcome", f.outcome))
+        if f.case_prefix:
+            out.append(self._term("cases", f.case_prefix.strip().lower()))
+        if f.day_from is not None or f.day_to is not None:
+            out.append(tantivy.Query.range_query(self.schema, "day", tantivy.FieldType.Integer,
+                                                 f.day_from if f.day_from is not None else 0,
+                                                 f.day_to if f.day_to is not None else 99991231))
+        return out
+
+    def search(self, query: Query, filters: IndexFilters, *, limit: int, offset: int = 0,
+               count: bool = False) -> tuple[int | None, list[tuple[int, float]]]:
+        try:
+            compiled = self.compile(query, filters)
+        except ValueError as exc:
+            raise QueryError(f"cannot search for {query.text!r}: {exc}") from None
+        self.index.reload()
+        searcher = self.index.searcher()
+        result = searcher.search(compiled, limit=limit, offset=offset, count=count)
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append((int(doc["item_id"][0]), float(score)))
+        return (result.count if count else None), hits
+
