@@ -323,12 +323,15 @@ def continues(a: Line, b: Line, layout: Layout, first: Line | None = None) -> bo
         return False
     if all_caps(a.text) != all_caps(b.text):
         return False
+    if a.page == b.page and layout.pitch and a.bottom - b.bottom > layout.pitch * 1.45:
+        return False
     gap = layout.margin - a.x1
+    # a sentence cut short by a hard line break in the source still goes on
+    if b.text[:1].islower() and a.text[-1:].isalpha() and a.page == b.page and not _ENUM.match(b.text):
+        return True
     # a sentence that ends well short of the margin ends its paragraph, even when the
     # next (long) word would not have fitted: layouts without paragraph spacing
     if a.text[-1:] in ".!?:" and b.text[:1].isupper() and gap > 0.08 * (layout.margin - layout.left):
-        return False
-    if a.page == b.page and layout.pitch and a.bottom - b.bottom > layout.pitch * 1.45:
         return False
     space = 0.3 * (a.size or 10)
     # the first word of b would have fitted on a: a was ended on purpose
