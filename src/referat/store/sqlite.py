@@ -200,13 +200,16 @@ class SQLiteStore(Store):
             municipality=f.municipality, committee=f.committee, outcome=f.outcome, case_prefix=f.case_prefix,
             day_from=int(f.date_from.strftime("%Y%m%d")) if f.date_from else None,
             day_to=int(f.date_to.strftime("%Y%m%d")) if f.date_to else None)
-        total, ranked = self.index.search(query, index_filters, limit=limit, offset=offset, count=count)
-        if not ranked:
-            return SearchResult(query=query.text, hits=[], total=total)
-        ids = [item_id for item_id, _ in ranked]
-        rows = {r[0]: r for r in self.db.execute(
-            "SELECT id, meeting_id, municipality, committee, date, number, title, outcome, public, text FROM items"
-            f" WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        # The index and the rows are read one after the other; if a writer switched a meeting to a new
+        # version in between, some ranked ids are gone (retired rows deleted): search again.
+        for _attempt in range(5):
+            total, ranked = self.index.search(query, index_filters, limit=limit, offset=offset, count=count)
+            ids = [item_id for item_id, _ in ranked]
+            rows = {r[0]: r for r in self.db.execute(
+                "SELECT id, meeting_id, municipality, committee, date, number, title, outcome, public, text FROM"
+                f" items WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+            if len(rows) == len(ids):
+                break
         hits = [Hit(item_id=r[0], meeting_id=r[1], municipality=r[2], committee=r[3],
                     start=datetime.fromisoformat(r[4]) if r[4] else None, number=r[5], title=r[6], outcome=r[7],
                     public=bool(r[8]), score=score, snippet=snippet(r[9], query))
