@@ -47,3 +47,8 @@ def test_lossless(doc):
 def test_canonical_round_trip(doc):
     record = importer.parse_file(doc)
     assert canonical.loads(canonical.dumps(record)) == record
+
+
+def test_every_real_document_has_a_golden():
+    missing = [d.name for d in real_documents() if not golden_path(d).exists()]
+    assert real_documents() and missing == []
