@@ -34,6 +34,7 @@ class Para:
     plain: bool = False
 
 
+_SUBPOINT = re.compile(r"^[a-zæøå][.)]\s+\S")
 _COUNT = re.compile(r"^(\d+)\s+bilag(?:,\s*heraf\s+(\d+)\s+anbefales)?\.?$", re.I)
 _POINT = re.compile(r"^(?P<at>at\s+)?(?P<num>\d{1,2}|[A-Za-z])[.)](?!\d)\s*(?P<text>\S.*)$", re.I)
 _AT_POINT = re.compile(r"^at\s+\d{1,2}[.)]\s", re.I)
@@ -77,6 +78,10 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
             sections.append((heading, []))
             if heading.role == "absence" and "body" in heading.groups:
                 sections[-1][1].append(heading.groups["body"])
+            continue
+        if sections and sections[-1][0].role == "attachments" and _SUBPOINT.match(text):
+            # "c. Konference ..." after a "Bilag" list under sub-point b: the item's text goes on.
+            sections.append((vocab.HeadingMatch("body", "", {}), [text]))
             continue
         if not sections:
             case = parse_case_id(text)
