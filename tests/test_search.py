@@ -117,3 +117,21 @@ def test_analyzer_keeps_danish_letters_and_splits_compounds():
     assert compound_parts("beskæftigelsesstrategi") == ("beskæftigelse", "strategi")
     assert stem("beskæftigelsesindsatsen") != stem("beskæftigelsesindsats")
     assert "erhvervspolitik" in analyze("den nye erhvervs politik").expanded.split()
+
+
+@pytest.mark.parametrize("text,outcome", [
+    ("Tiltrådte indstillingen.", "approved"),
+    ("Tiltrådte indstillingen, idet det anbefales at udvalgsformanden inviteres med.", "approved_with_remarks"),
+    ("Taget til efterretning", "noted"),
+    ("Et flertal kunne tiltræde indstillingen.\n\nSolveig Munk kunne ikke tiltræde indstillingen.", "approved"),
+    ("Byrådet har vedtaget indstillingen. Enhedslisten kunne ikke tiltræde indstillingen.", "approved"),
+    ("Udvalget drøftede sagen. Udvalget besluttede herefter at udsætte sagens behandling.", "postponed"),
+    ("Punktet blev drøftet.", "discussed"),
+    ("Fremsendes til Teknisk Udvalg til behandling i henhold til beslutning i byrådets møde.", "referred"),
+    ("Afviste indstillingen.", "rejected"),
+    ("Der indkaldes til et ekstraordinært møde.", "unknown"),
+])
+def test_outcome_classification(text, outcome):
+    from referat.vocab import classify_outcome
+
+    assert classify_outcome(text) == outcome

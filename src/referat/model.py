@@ -21,6 +21,7 @@ OUTCOMES = (
     "rejected",
     "postponed",
     "discussed",
+    "referred",  # sent on to another body for treatment ("Fremsendes til Teknisk Udvalg til behandling")
     "unknown",
 )
 

@@ -64,13 +64,25 @@ def _outcome_rules() -> list[tuple[str, re.Pattern[str]]]:
 def classify_outcome(text: str) -> str:
     """Map a decision text to one of ``model.OUTCOMES``.
 
-    Paragraphs are tried in order and the first one with a recognised outcome wins:
+    Sentences are tried in order and the first one with a recognised outcome wins:
     minutes state the collective decision first and dissents after it ("Et flertal
-    kunne tiltræde ..." then "X kunne ikke tiltræde ..."), so the dissent must not win.
+    kunne tiltræde ..." then "X kunne ikke tiltræde ..."), so the dissent must not win,
+    even when a layout ran both into one paragraph.  A weak outcome (noted, discussed)
+    yields to a later decisive one: "udvalget drøftede sagen ... besluttede at udsætte".
     """
+    weak = None
     for para in re.split(r"\n\s*\n", text):
-        flat = " ".join(para.split())
-        for outcome, rx in _outcome_rules():
-            if rx.search(flat):
-                return outcome
-    return "unknown"
+        for sentence in _SENTENCE_END.split(" ".join(para.split())):
+            for outcome, rx in _outcome_rules():
+                if rx.search(sentence):
+                    if outcome not in _WEAK:
+                        return outcome
+                    weak = weak or outcome
+                    break
+    return weak or "unknown"
+
+
+_WEAK = {"noted", "discussed"}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
