@@ -9,23 +9,25 @@ from referat.errors import QueryError
 from referat.search.analyzer import analyze, compound_parts, stem
 from referat.search.query import parse
 from referat.store.base import SearchFilters
-from referat.store.sqlite import SQLiteStore
+from referat.store import open_store
 
+from .backends import BACKENDS, target
 from .conftest import SHARED
 
 ALB = "000_0c62e176ebc4d76a.txt"  # Albertslund, EBU 2023-03-20
 BAL = "002_89fe332627ef705c.txt"  # Ballerup, EBU 2022-11-15
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = SQLiteStore(tmp_path_factory.mktemp("db") / "search.db")
-    ids = {}
-    for name in (ALB, BAL):
-        ids[name] = s.save(importer.parse_file(SHARED / "seeds" / name)).meeting_id
-    s.ids = ids  # type: ignore[attr-defined]
-    yield s
-    s.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request, tmp_path_factory):
+    with target(request.param, tmp_path_factory.mktemp("db")) as where:
+        s = open_store(where)
+        ids = {}
+        for name in (ALB, BAL):
+            ids[name] = s.save(importer.parse_file(SHARED / "seeds" / name)).meeting_id
+        s.ids = ids  # type: ignore[attr-defined]
+        yield s
+        s.close()
 
 
 def titles(store, q, **filters):

@@ -7,18 +7,20 @@ import pytest
 from referat.ingest import ingest
 from referat.search.query import parse
 from referat.store.base import SearchFilters
-from referat.store.sqlite import SQLiteStore
+from referat.store import open_store
 
+from .backends import BACKENDS, target
 from .conftest import SHARED
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = SQLiteStore(tmp_path_factory.mktemp("db") / "all.db")
-    outcomes = list(ingest(s, [SHARED / "seeds", SHARED / "corpus"]))
-    assert [o for o in outcomes if o.status == "error"] == []
-    yield s
-    s.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request, tmp_path_factory):
+    with target(request.param, tmp_path_factory.mktemp("db")) as where:
+        s = open_store(where)
+        outcomes = list(ingest(s, [SHARED / "seeds", SHARED / "corpus"]))
+        assert [o for o in outcomes if o.status == "error"] == []
+        yield s
+        s.close()
 
 
 TOP3 = [

@@ -1,6 +1,6 @@
 """The store contract: idempotent, atomic imports; replace on a changed version; read back losslessly.
 
-Written against ``Store`` so every backend (SQLite now, PostgreSQL next) runs the same tests.
+Written against ``Store`` and run on every backend (SQLite and PostgreSQL, see ``backends.py``).
 """
 
 from __future__ import annotations
@@ -15,14 +15,21 @@ from referat.errors import NotFound
 from referat.search.query import parse
 from referat.store import open_store
 
+from .backends import BACKENDS, target
 from .conftest import SHARED
 
 SEED = SHARED / "seeds" / "000_0c62e176ebc4d76a.txt"
 
 
-@pytest.fixture(params=["sqlite"])
-def store(request, tmp_path):
-    s = open_store(str(tmp_path / "store.db"))
+@pytest.fixture(params=BACKENDS)
+def where(request, tmp_path):
+    with target(request.param, tmp_path) as t:
+        yield t
+
+
+@pytest.fixture
+def store(where):
+    s = open_store(where)
     yield s
     s.close()
 
@@ -88,8 +95,8 @@ def test_failed_save_leaves_store_unchanged(store, monkeypatch):
     assert len(store.search(parse("tiltrådte"), limit=100).hits) == 7
 
 
-def test_readers_never_see_half_a_meeting(tmp_path):
-    path = str(tmp_path / "c.db")
+def test_readers_never_see_half_a_meeting(where):
+    path = where
     writer = open_store(path)
     writer.save(importer.parse_file(SEED))
     counts: list[int] = []
@@ -111,3 +118,29 @@ def test_readers_never_see_half_a_meeting(tmp_path):
     t.join()
     writer.close()
     assert counts and set(counts) <= {7, 8}
+
+
+def test_concurrent_imports_of_one_document_keep_one_copy(where):
+    stores = [open_store(where) for _ in range(4)]
+    results: list = []
+
+    def save(s):
+        results.append(s.save(importer.parse_file(SEED)))
+
+    threads = [threading.Thread(target=save, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status for r in results) == ["new", "unchanged", "unchanged", "unchanged"]
+    assert len({r.meeting_id for r in results}) == 1
+    assert len(stores[0].meetings()) == 1
+    for s in stores:
+        s.close()
+
+
+def test_explicit_meeting_id_is_kept(store):
+    result = store.save(importer.parse_file(SEED), meeting_id=42)
+    assert result.meeting_id == 42 and store.get(42).document.sha256 == importer.parse_file(SEED).document.sha256
+    other = store.save(importer.parse_file(SHARED / "seeds" / "002_89fe332627ef705c.txt"))
+    assert other.meeting_id > 42

@@ -38,7 +38,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.option("--db", default=lambda: os.environ.get("REFERAT_DB", "referat.db"), show_default="referat.db",
-              help="SQLite file (or $REFERAT_DB)")
+              help="SQLite file or postgresql:// URL (or $REFERAT_DB)")
 @click.pass_context
 def main(ctx: click.Context, db: str) -> None:
     """referat: Danish municipal minutes, imported, stored and searchable."""
@@ -151,3 +151,25 @@ def export(ctx: click.Context, meeting_id: int | None, output: str | None) -> No
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+@main.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Bring the store's schema to this referat's version (stores also migrate on open)."""
+    store = _store(ctx)
+    if store.migration is not None:
+        click.echo(store.migration.describe())
+
+
+@main.command("copy")
+@click.argument("source")
+@click.argument("destination")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="compare the canonical JSON of every meeting afterwards")
+def copy_cmd(source: str, destination: str, verify: bool) -> None:
+    """Copy a whole archive between stores (SQLite path or postgresql:// URL, either way)."""
+    from .store.copy import copy_archive
+
+    with open_store(source) as src, open_store(destination) as dst:
+        click.echo(copy_archive(src, dst, verify=verify).describe())
+

@@ -16,6 +16,7 @@ parts and joins; filter fields are raw terms.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from .query import Clause, Query
 WS = "referat_ws"
 AUTO_PREFIX_MIN = 4
 MAX_PREFIX_TERMS = 200
+FACET_FIELDS = {"municipality": "f_municipality", "committee": "f_committee", "outcome": "f_outcome"}
+SORTS = ("relevance", "date")
 
 
 def _schema() -> tantivy.Schema:
@@ -45,6 +48,9 @@ def _schema() -> tantivy.Schema:
     b.add_text_field("outcome", tokenizer_name="raw", index_option="basic")
     b.add_text_field("cases", tokenizer_name="raw", index_option="basic")
     b.add_integer_field("day", indexed=True, fast=True)
+    # Display values as fast columns for facet counts (tantivy terms aggregations, see ``facets``).
+    for name in FACET_FIELDS.values():
+        b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     return b.build()
 
 
@@ -66,12 +72,22 @@ def case_prefixes(value: str) -> list[str]:
 class SearchIndex:
     def __init__(self, path: Path | None) -> None:
         self.schema = _schema()
+        #: True when an index with an older schema was found and emptied: the store must re-queue every meeting
+        self.rebuilt = False
         try:
             if path is None:
                 self.index = tantivy.Index(self.schema)
             else:
                 path.mkdir(parents=True, exist_ok=True)
-                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+                try:
+                    self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+                except ValueError as exc:
+                    if "schema does not match" not in str(exc):
+                        raise
+                    shutil.rmtree(path)
+                    path.mkdir()
+                    self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+                    self.rebuilt = True
         except ValueError as exc:
             raise StoreError(f"cannot open the search index {path}: {exc}") from None
         self.index.register_tokenizer(WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
@@ -121,6 +137,9 @@ class SearchIndex:
                 doc.add_text("cases", prefix)
         if row.date:
             doc.add_integer("day", int(row.date.replace("-", "")))
+        doc.add_text(FACET_FIELDS["municipality"], row.municipality)
+        doc.add_text(FACET_FIELDS["committee"], row.committee)
+        doc.add_text(FACET_FIELDS["outcome"], row.outcome or "none")
         return doc
 
     # -- searching ---------------------------------------------------------------
@@ -197,17 +216,25 @@ class SearchIndex:
         return out
 
     def search(self, query: Query, filters: IndexFilters, *, limit: int, offset: int = 0,
-               count: bool = False) -> tuple[int | None, list[tuple[int, float]]]:
+               count: bool = False, sort: str = "relevance") -> tuple[int | None, list[tuple[int, float]]]:
+        """Top hits as (item_id, score); ``sort="date"`` orders newest first (score 0)."""
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort order {sort!r}")
         try:
             compiled = self.compile(query, filters)
         except ValueError as exc:
             raise QueryError(f"cannot search for {query.text!r}: {exc}") from None
         self.index.reload()
         searcher = self.index.searcher()
-        result = searcher.search(compiled, limit=limit, offset=offset, count=count)
+        if sort == "date":
+            result = searcher.search(compiled, limit=limit, offset=offset, count=count, order_by_field="day",
+                                     order=tantivy.Order.Desc)
+        else:
+            result = searcher.search(compiled, limit=limit, offset=offset, count=count)
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values("item_id", addresses) if addresses else []
         hits = []
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            hits.append((int(doc["item_id"][0]), float(score)))
+        for (key, _), item_id in zip(result.hits, ids):
+            hits.append((int(item_id), float(key) if sort == "relevance" else 0.0))
         return (result.count if count else None), hits
 

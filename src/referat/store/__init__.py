@@ -5,11 +5,16 @@ from __future__ import annotations
 from .base import Store
 
 
-def open_store(target: str) -> Store:
-    if target.startswith(("postgresql://", "postgres://")):
-        from ..errors import StoreError
+def is_postgres(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
 
-        raise StoreError("the PostgreSQL store is not available yet")
+
+def open_store(target: str) -> Store:
+    """A ``postgresql://`` URL opens PostgreSQL; anything else is a SQLite file (``sqlite:///`` optional)."""
+    if is_postgres(target):
+        from .postgres import PostgresStore
+
+        return PostgresStore(target)
     from .sqlite import SQLiteStore
 
     return SQLiteStore(target.removeprefix("sqlite:///"))

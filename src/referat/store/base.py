@@ -1,9 +1,9 @@
-"""The store interface every backend implements (SQLite now, PostgreSQL next).
+"""The store interface every backend implements (SQLite and PostgreSQL).
 
 Callers (CLI, web, benchmarks) only see this: save an imported meeting
 atomically and idempotently, read meetings back as model objects, list them,
 and search items.  Backends differ in SQL, never in behaviour; the contract
-tests in ``tests/test_store_contract.py`` hold every backend to the same rules.
+tests in ``tests/test_store.py`` hold every backend to the same rules.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from ..model import ImportedMeeting
 from ..search.query import Query
+from .migrations import MigrationReport
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,13 @@ class Store(ABC):
     #: when False, ``save`` only queues index updates and ``flush`` applies them (bulk imports)
     autoflush: bool = True
 
+    #: the schema migrations applied when the store was opened (``referat migrate`` prints it)
+    migration: MigrationReport | None = None
+
     @abstractmethod
-    def save(self, record: ImportedMeeting) -> SaveResult: ...
+    def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
+        """Store one imported document; ``meeting_id`` asks for that id if the meeting is new
+        (``referat copy`` keeps ids stable between archives)."""
 
     @abstractmethod
     def flush(self) -> int: ...

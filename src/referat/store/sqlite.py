@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,11 +25,10 @@ from ..search.index import IndexFilters, SearchIndex
 from ..search.indexing import ItemRow, item_rows
 from ..search.query import Query
 from ..search.snippets import snippet
+from .migrations import MigrationTarget, Step, latest, migrate
 from .base import Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
 
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+STEP1 = """
 CREATE TABLE IF NOT EXISTS meetings(
   id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, municipality TEXT NOT NULL, committee TEXT NOT NULL,
   kind TEXT NOT NULL, start TEXT, canonical TEXT NOT NULL);
@@ -48,6 +49,41 @@ CREATE INDEX IF NOT EXISTS item_cases_item ON item_cases(item_id);
 CREATE TABLE IF NOT EXISTS index_pending(meeting_id INTEGER PRIMARY KEY);
 """
 
+#: the SQLite schema history; append steps, never edit an applied one
+STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1)]
+SCHEMA_VERSION = latest(STEPS)
+
+
+class _Target(MigrationTarget):
+    backend = "SQLite"
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def execute(self, sql: str) -> None:
+        self.db.execute(sql)
+
+    def read_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def write_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self.db
+
 
 class SQLiteStore(Store):
     def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
@@ -67,24 +103,12 @@ class SQLiteStore(Store):
         self.flush()
 
     def _migrate(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for stmt in SCHEMA.split(";"):
-                if stmt.strip():
-                    self.db.execute(stmt)
-            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                self.db.execute("INSERT INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} was written by a newer referat (schema {row[0]})")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        self.migration = migrate(_Target(self.db), STEPS)
 
     # -- writing -----------------------------------------------------------------
-    def save(self, record: ImportedMeeting) -> SaveResult:
+    def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
         doc = record.document
+        wanted_id = meeting_id
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -105,8 +129,8 @@ class SQLiteStore(Store):
                 self.db.execute("UPDATE meetings SET canonical=?, start=? WHERE id=?", (payload, start, meeting_id))
             else:
                 cur = self.db.execute(
-                    "INSERT INTO meetings(key, municipality, committee, kind, start, canonical) VALUES(?,?,?,?,?,?)",
-                    (key, m.municipality, m.committee, m.kind, start, payload))
+                    "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical) VALUES(?,?,?,?,?,?,?)",
+                    (wanted_id, key, m.municipality, m.committee, m.kind, start, payload))
                 meeting_id, status = int(cur.lastrowid or 0), "new"
             self.db.execute(
                 "INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"

@@ -1,0 +1,213 @@
+"""The public portal: a Starlette app, server-rendered Danish HTML with a JSON twin for every page.
+
+A thin layer over the store: each handler reads validated parameters, asks the
+store, shapes the answer with ``views`` and renders it as HTML (Jinja2) or as
+JSON (same URL with ``.json``, or ``Accept: application/json``).  Every failure
+a visitor can cause is a ``BadRequest``/``NotFound`` with a Danish message and a
+4xx status; an unexpected error is logged and still answered in Danish.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import unquote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import NotFound, QueryError, ReferatError
+from ..search.query import parse as parse_query
+from ..search.snippets import CLOSE, OPEN
+from ..store.base import SearchFilters, Store
+from . import views
+from .params import PAGE_SIZE, BadRequest, search_params
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("referat.web")
+Handler = Callable[[Request], tuple[str, dict[str, Any]]]
+
+
+def _marks(text: str) -> Markup:
+    """Escape a snippet, then turn its ‹ › highlight markers into <mark>."""
+    return Markup(str(escape(text)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+
+
+def _fromiso(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
+                       committee_url=views.committee_url)
+    env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED)
+    return env
+
+
+def _wants_json(request: Request) -> bool:
+    if request.url.path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+class Portal:
+    """The handlers, bound to one store (reads are serialized: one SQLite connection)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.lock = threading.Lock()
+        self.env = _environment()
+
+    # -- rendering -------------------------------------------------------------------
+    def render(self, request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
+        if _wants_json(request):
+            return JSONResponse(data, status_code=status)
+        html = self.env.get_template(template).render(data=data, request=request)
+        return HTMLResponse(html, status_code=status)
+
+    def error(self, request: Request, status: int, message: str) -> Response:
+        titles = {400: "Forkert forespørgsel", 404: "Siden findes ikke", 405: "Metoden er ikke tilladt",
+                  500: "Der skete en fejl"}
+        data = {"error": {"status": status, "title": titles.get(status, "Fejl"), "message": message}}
+        return self.render(request, "error.html", data, status)
+
+    def page(self, handler: Handler) -> Callable[[Request], Any]:
+        def endpoint(request: Request) -> Response:
+            try:
+                with self.lock:
+                    template, data = handler(request)
+                return self.render(request, template, data)
+            except BadRequest as exc:
+                return self.error(request, exc.status, exc.message)
+            except NotFound:
+                return self.error(request, 404, "Vi kunne ikke finde det, du ledte efter. Tjek adressen, eller søg.")
+            except QueryError:
+                return self.error(request, 400, "Søgningen kan ikke forstås. Skriv mindst ét ord at søge efter.")
+            except ReferatError as exc:
+                log.warning("referat error on %s: %s", request.url.path, exc)
+                return self.error(request, 400, "Forespørgslen kunne ikke gennemføres.")
+        return endpoint
+
+    # -- pages -----------------------------------------------------------------------
+    def front(self, request: Request) -> tuple[str, dict[str, Any]]:
+        latest = [views.summary(m) for m in self.store.recent_meetings(10)]
+        return "index.html", {"latest": latest}
+
+    def search(self, request: Request) -> tuple[str, dict[str, Any]]:
+        p = search_params(request.query_params)
+        data: dict[str, Any] = {"params": p, "query": p.q, "hits": [], "total": 0, "facets": None,
+                                "page": p.page, "page_size": PAGE_SIZE, "sort": p.sort}
+        if not p.q:
+            return "search.html", self._search_json(data) if _wants_json(request) else data
+        query = parse_query(p.q)
+        date_from, date_to = p.date_range
+        filters = SearchFilters(municipality=p.municipality, committee=p.committee, date_from=date_from,
+                                date_to=date_to, outcome=p.outcome)
+        kwargs: dict[str, Any] = {"sort": "date"} if p.sort_key == "date" else {}
+        result = self.store.search(query, filters, limit=PAGE_SIZE, offset=p.offset, count=True, **kwargs)
+        total = result.total or 0
+        if p.page > 1 and p.offset >= total:
+            raise BadRequest(f"Side {p.page} findes ikke; søgningen har {total} resultater.", 404)
+        facets = self.store.facets(query, filters)
+        data.update(hits=[views.hit(h) for h in result.hits], total=total, facets=facets.as_dict(),
+                    pages=max(1, -(-total // PAGE_SIZE)))
+        return "search.html", self._search_json(data) if _wants_json(request) else data
+
+    @staticmethod
+    def _search_json(data: dict[str, Any]) -> dict[str, Any]:
+        p = data["params"]
+        out = {k: v for k, v in data.items() if k != "params"}
+        out["filters"] = {"municipality": p.municipality, "committee": p.committee, "year": p.year,
+                          "outcome": p.outcome}
+        return out
+
+    def _meeting(self, request: Request) -> tuple[int, Any]:
+        raw = request.path_params["meeting_id"]
+        if not raw.isdigit() or len(raw) > 12:
+            raise NotFound(raw)
+        meeting_id = int(raw)
+        return meeting_id, self.store.get(meeting_id)
+
+    def meeting(self, request: Request) -> tuple[str, dict[str, Any]]:
+        meeting_id, record = self._meeting(request)
+        return "meeting.html", {"meeting": views.meeting_detail(meeting_id, record)}
+
+    def item(self, request: Request) -> tuple[str, dict[str, Any]]:
+        meeting_id, record = self._meeting(request)
+        number = request.path_params["number"]
+        match = [i for i in record.meeting.items if i.number == number]
+        if not match:
+            raise NotFound(number)
+        item = match[0]
+        history = []
+        if item.public and item.case_ids:
+            own = (meeting_id, item.number)
+            history = [views.case_item(c) for c in self.store.case_items([c.value for c in item.case_ids])
+                       if (c.meeting_id, c.number) != own]
+        meeting = views.meeting_detail(meeting_id, record)
+        meeting.pop("items")
+        meeting.pop("participants")
+        return "item.html", {"meeting": meeting, "item": views.item_detail(meeting_id, item),
+                             "treatments": history}
+
+    def committee(self, request: Request) -> tuple[str, dict[str, Any]]:
+        municipality = unquote(request.path_params["municipality"])
+        committee = unquote(request.path_params["committee"])
+        p = search_params({"side": request.query_params.get("side", "")})
+        meetings = self.store.recent_meetings(PAGE_SIZE + 1, p.offset, municipality=municipality,
+                                              committee=committee)
+        if not meetings and p.page == 1:
+            raise NotFound(committee)
+        if not meetings:
+            raise BadRequest(f"Side {p.page} findes ikke for dette udvalg.", 404)
+        return "committee.html", {"municipality": municipality, "committee": committee, "page": p.page,
+                                  "more": len(meetings) > PAGE_SIZE,
+                                  "meetings": [views.summary(m) for m in meetings[:PAGE_SIZE]]}
+
+
+def _routes(portal: Portal) -> list[Route | Mount]:
+    pages = [("/", portal.front, "/index.json"), ("/soeg", portal.search, None),
+             ("/moede/{meeting_id}", portal.meeting, None),
+             ("/moede/{meeting_id}/punkt/{number}", portal.item, None),
+             ("/kommune/{municipality}/udvalg/{committee}", portal.committee, None)]
+    routes: list[Route | Mount] = []
+    for path, handler, json_path in pages:
+        endpoint = portal.page(handler)
+        # the .json twin first: a path parameter would otherwise swallow the suffix
+        routes.append(Route(json_path or path + ".json", endpoint, methods=["GET", "HEAD"]))
+        routes.append(Route(path, endpoint, methods=["GET", "HEAD"]))
+    routes.append(Mount("/static", StaticFiles(directory=HERE / "static"), name="static"))
+    return routes
+
+
+def create_app(store: Store) -> Starlette:
+    portal = Portal(store)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        messages = {404: "Siden findes ikke. Tjek adressen, eller brug søgningen.",
+                    405: "Denne adresse kan kun læses (GET)."}
+        return portal.error(request, status, messages.get(status, "Forespørgslen kunne ikke gennemføres."))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        return portal.error(request, 500, "Der skete en uventet fejl. Prøv igen senere.")
+
+    app = Starlette(routes=_routes(portal), exception_handlers={HTTPException: http_error, 500: server_error})
+    app.state.portal = portal
+    return app

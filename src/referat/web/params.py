@@ -1,0 +1,113 @@
+"""Reading a search request's parameters strictly, with Danish messages for what is wrong.
+
+Every value from the URL passes through here before it reaches the store: bad
+or hostile input becomes a ``BadRequest`` (a 400 page or JSON error), never an
+exception deeper down that would end as a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Mapping
+from urllib.parse import urlencode
+
+from ..model import OUTCOMES
+
+PAGE_SIZE = 20
+MAX_PAGE = 500  # deeper paging is refused; narrow the search instead
+MAX_QUERY = 500
+MAX_VALUE = 200
+SORT_LABELS = {"relevans": "relevance", "dato": "date"}
+
+
+class BadRequest(Exception):
+    """A request the portal refuses, with the Danish message to show."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _text(value: str | None, name: str, limit: int = MAX_VALUE) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > limit:
+        raise BadRequest(f"Feltet «{name}» er for langt (højst {limit} tegn).")
+    if any(ord(c) < 32 for c in value):
+        raise BadRequest(f"Feltet «{name}» indeholder ugyldige tegn.")
+    return value
+
+
+def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    v = value.strip()
+    if not v.isdigit() or len(v) > 6:
+        raise BadRequest(f"«{name}» skal være et helt tal mellem {low} og {high}.")
+    n = int(v)
+    if not low <= n <= high:
+        raise BadRequest(f"«{name}» skal være et helt tal mellem {low} og {high}.")
+    return n
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    municipality: str | None = None
+    committee: str | None = None
+    year: int | None = None
+    outcome: str | None = None
+    sort: str = "relevans"
+    page: int = 1
+
+    @property
+    def sort_key(self) -> str:
+        return SORT_LABELS[self.sort]
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PAGE_SIZE
+
+    @property
+    def date_range(self) -> tuple[date | None, date | None]:
+        if self.year is None:
+            return None, None
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        out = [("q", self.q)]
+        for key, value in (("kommune", self.municipality), ("udvalg", self.committee), ("aar", self.year),
+                           ("udfald", self.outcome)):
+            if value is not None:
+                out.append((key, str(value)))
+        if self.sort != "relevans":
+            out.append(("sorter", self.sort))
+        if self.page != 1:
+            out.append(("side", str(self.page)))
+        return out
+
+    def url(self, base: str = "/soeg", **changes: object) -> str:
+        """This search with some parameters changed (``None`` removes a filter); back to page 1 unless given."""
+        changes.setdefault("page", 1)
+        return f"{base}?{urlencode(replace(self, **changes).pairs())}"  # type: ignore[arg-type]
+
+
+def search_params(query: Mapping[str, str]) -> SearchParams:
+    q = _text(query.get("q"), "søgning", MAX_QUERY) or ""
+    outcome = _text(query.get("udfald"), "udfald")
+    if outcome is not None and not (outcome in OUTCOMES or re.fullmatch(r"[a-z_]{1,40}", outcome)):
+        raise BadRequest(f"Ukendt udfald «{outcome}».")
+    sort = _text(query.get("sorter"), "sortering") or "relevans"
+    if sort not in SORT_LABELS:
+        raise BadRequest("Sortering skal være «relevans» eller «dato».")
+    year = query.get("aar")
+    return SearchParams(
+        q=q, municipality=_text(query.get("kommune"), "kommune"), committee=_text(query.get("udvalg"), "udvalg"),
+        year=_int(year, "år", 0, 1900, 2100) if year not in (None, "") else None, outcome=outcome, sort=sort,
+        page=_int(query.get("side"), "side", 1, 1, MAX_PAGE))

@@ -1,0 +1,124 @@
+"""What the portal shows, as plain data: one place that decides what of a meeting or item is public.
+
+Both the HTML templates and the JSON twins are rendered from these dicts, so a
+closed item (``public=False``) is reduced to its number, title and "Lukket
+punkt" here, once, and can never leak through either format.  Danish labels for
+outcomes and section roles live here too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .. import canonical
+from ..model import AgendaItem, ImportedMeeting, Person
+from ..store.base import CaseItem, Hit, MeetingSummary
+
+OUTCOME_LABELS = {
+    "approved": "Godkendt",
+    "approved_with_remarks": "Godkendt med bemærkninger",
+    "noted": "Taget til efterretning",
+    "rejected": "Ikke godkendt",
+    "postponed": "Udsat",
+    "discussed": "Drøftet",
+    "referred": "Sendt videre",
+    "unknown": "Beslutning uden kendt udfald",
+    "none": "Ingen beslutning",
+}
+KIND_LABELS = {"referat": "Referat", "dagsorden": "Dagsorden"}
+#: a heading for sections printed without one, from the role (data/headings.toml)
+ROLE_LABELS = {
+    "occasion": "Anledning", "summary": "Resumé", "content": "Indhold", "background": "Baggrund",
+    "presentation": "Sagsfremstilling", "recommendation": "Indstilling", "decision": "Beslutning",
+    "attachments": "Bilag", "deciding_body": "Beslutningen træffes af", "previous_treatment": "Tidligere behandling",
+    "case_history": "Sagens forløb", "economy": "Økonomi", "hearing": "Høring", "legal": "Lovgrundlag",
+    "communication": "Kommunikation", "environment": "Miljøvurdering", "next_steps": "Videre proces",
+    "absence": "Fraværende", "endorsement": "Påtegning", "proposal": "Forslag", "body": "Tekst",
+}
+CLOSED = "Lukket punkt"
+
+
+def outcome_label(outcome: str | None) -> str:
+    return OUTCOME_LABELS.get(outcome or "none", outcome or "")
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.replace("_", " ").capitalize())
+
+
+def danish_date(value: date | datetime | None, *, time: bool = False) -> str:
+    if value is None:
+        return "ukendt dato"
+    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+              "november", "december"]
+    text = f"{value.day}. {months[value.month - 1]} {value.year}"
+    if time and isinstance(value, datetime) and (value.hour or value.minute):
+        text += f" kl. {value:%H.%M}"
+    return text
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def person(p: Person) -> dict[str, Any]:
+    return {"name": p.name, "party": p.party, "role": p.role}
+
+
+def summary(m: MeetingSummary) -> dict[str, Any]:
+    return {"id": m.id, "url": f"/moede/{m.id}", "municipality": m.municipality, "committee": m.committee,
+            "kind": m.kind, "start": _iso(m.start), "items": m.items, "source_name": m.source_name,
+            "format": m.format}
+
+
+def item_ref(meeting_id: int, item: AgendaItem) -> dict[str, Any]:
+    """An item as listed on its meeting's page."""
+    ref: dict[str, Any] = {"number": item.number, "position": item.position, "title": item.title,
+                           "public": item.public, "url": f"/moede/{meeting_id}/punkt/{item.number}"}
+    if item.public:
+        ref.update(outcome=item.outcome, page=item.page)
+    else:
+        ref["note"] = CLOSED
+    return ref
+
+
+def item_detail(meeting_id: int, item: AgendaItem) -> dict[str, Any]:
+    """Everything public of one item; a closed item only as ``item_ref`` shows it."""
+    if not item.public:
+        return item_ref(meeting_id, item)
+    data: dict[str, Any] = canonical._plain(item)
+    data.update(url=f"/moede/{meeting_id}/punkt/{item.number}", outcome=item.outcome)
+    return data
+
+
+def meeting_detail(meeting_id: int, record: ImportedMeeting) -> dict[str, Any]:
+    m, doc = record.meeting, record.document
+    return {
+        "id": meeting_id, "url": f"/moede/{meeting_id}", "municipality": m.municipality, "committee": m.committee,
+        "committee_url": committee_url(m.municipality, m.committee), "kind": m.kind, "title": m.title,
+        "start": _iso(m.start), "end": _iso(m.end), "place": m.place, "status": m.status,
+        "participants": [dict(person(p.person), present=p.present, note=p.note) for p in m.participants],
+        "signatories": [person(p) for p in m.signatories],
+        "items": [item_ref(meeting_id, i) for i in m.items],
+        "source": {"name": doc.source_name, "format": doc.format, "pages": doc.pages, "sha256": doc.sha256},
+    }
+
+
+def committee_url(municipality: str, committee: str) -> str:
+    from urllib.parse import quote
+
+    return f"/kommune/{quote(municipality, safe='')}/udvalg/{quote(committee, safe='')}"
+
+
+def hit(h: Hit) -> dict[str, Any]:
+    return {"item_id": h.item_id, "meeting_id": h.meeting_id, "url": f"/moede/{h.meeting_id}/punkt/{h.number}",
+            "meeting_url": f"/moede/{h.meeting_id}", "municipality": h.municipality, "committee": h.committee,
+            "start": _iso(h.start), "number": h.number, "title": h.title, "outcome": h.outcome,
+            "public": h.public, "score": round(h.score, 4), "snippet": h.snippet if h.public else CLOSED}
+
+
+def case_item(c: CaseItem) -> dict[str, Any]:
+    return {"meeting_id": c.meeting_id, "url": f"/moede/{c.meeting_id}/punkt/{c.number}",
+            "municipality": c.municipality, "committee": c.committee, "start": _iso(c.start), "number": c.number,
+            "title": c.title, "outcome": c.outcome if c.public else None, "public": c.public, "case_id": c.case_id}
