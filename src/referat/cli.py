@@ -152,6 +152,7 @@ def export(ctx: click.Context, meeting_id: int | None, output: str | None) -> No
     else:
         click.echo(text, nl=False)
 
+
 @main.command()
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
@@ -173,3 +174,15 @@ def copy_cmd(source: str, destination: str, verify: bool) -> None:
     with open_store(source) as src, open_store(destination) as dst:
         click.echo(copy_archive(src, dst, verify=verify).describe())
 
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the public portal (Danish HTML and JSON) over the archive."""
+    import uvicorn
+
+    from .web import create_app
+
+    uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info")

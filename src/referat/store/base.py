@@ -11,10 +11,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..model import ImportedMeeting
+from ..search.index import IndexFilters
 from ..search.query import Query
 from .migrations import MigrationReport
+
+if TYPE_CHECKING:
+    from ..search.facets import Facets
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,35 @@ class Hit:
     snippet: str
 
 
+@dataclass(frozen=True)
+class CaseItem:
+    """An item that carries a given case id: one treatment of the case (case history across meetings)."""
+
+    item_id: int
+    meeting_id: int
+    municipality: str
+    committee: str
+    start: datetime | None
+    number: str
+    title: str
+    outcome: str | None
+    public: bool
+    case_id: str
+
+
 @dataclass
 class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
     total: int | None = None
+
+
+def index_filters(f: SearchFilters) -> IndexFilters:
+    """The store's filters as the search index takes them."""
+    return IndexFilters(
+        municipality=f.municipality, committee=f.committee, outcome=f.outcome, case_prefix=f.case_prefix,
+        day_from=int(f.date_from.strftime("%Y%m%d")) if f.date_from else None,
+        day_to=int(f.date_to.strftime("%Y%m%d")) if f.date_to else None)
 
 
 def meeting_key(record: ImportedMeeting) -> str:
@@ -99,13 +128,47 @@ class Store(ABC):
 
     @abstractmethod
     def search(self, query: Query, filters: SearchFilters = SearchFilters(), *, limit: int = 20,
-               offset: int = 0, count: bool = False) -> SearchResult: ...
+               offset: int = 0, count: bool = False, sort: str = "relevance") -> SearchResult: ...
 
     @abstractmethod
     def item_id(self, meeting_id: int, number: str) -> int: ...
 
     @abstractmethod
     def close(self) -> None: ...
+
+    # -- reads with default implementations on the methods above (backends may override with SQL) --
+    def recent_meetings(self, limit: int = 20, offset: int = 0, *, municipality: str | None = None,
+                        committee: str | None = None) -> list[MeetingSummary]:
+        """Newest first, optionally one municipality's / one committee's (exact names)."""
+        rows = [m for m in self.meetings() if (municipality is None or m.municipality == municipality)
+                and (committee is None or m.committee == committee)]
+        rows.sort(key=lambda m: (m.start is not None, m.start or datetime.min, -m.id), reverse=True)
+        return rows[offset:offset + limit]
+
+    def case_items(self, case_ids: list[str]) -> list[CaseItem]:
+        """Every current item carrying one of ``case_ids`` (exact values), oldest first."""
+        wanted = set(case_ids)
+        out = []
+        for summary in self.meetings():
+            m = self.get(summary.id).meeting
+            for item in m.items:
+                for case in item.case_ids:
+                    if case.value in wanted:
+                        out.append(CaseItem(self.item_id(summary.id, item.number), summary.id, m.municipality,
+                                            m.committee, m.start, item.number, item.title, item.outcome,
+                                            item.public, case.value))
+                        break
+        out.sort(key=lambda c: (c.start or datetime.min, c.item_id))
+        return out
+
+    def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> "Facets":
+        """Facet counts (municipality, committee, year, outcome) of everything ``query`` matches."""
+        from ..search.facets import Facets, facet_counts
+
+        index = getattr(self, "index", None)
+        if index is None:
+            return Facets()
+        return facet_counts(index, query, index_filters(filters))
 
     def __enter__(self) -> "Store":
         return self

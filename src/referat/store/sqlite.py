@@ -26,7 +26,8 @@ from ..search.indexing import ItemRow, item_rows
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
-from .base import Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
+from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
+from .base import index_filters as to_index_filters
 
 STEP1 = """
 CREATE TABLE IF NOT EXISTS meetings(
@@ -100,6 +101,8 @@ class SQLiteStore(Store):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
         self.index = SearchIndex(None if self.path == ":memory:" else Path(self.path + ".index"))
+        if self.index.rebuilt:  # the index was made by an older referat: index every meeting again
+            self.db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
         self.flush()
 
     def _migrate(self) -> None:
@@ -217,17 +220,46 @@ class SQLiteStore(Store):
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
 
+    def recent_meetings(self, limit: int = 20, offset: int = 0, *, municipality: str | None = None,
+                        committee: str | None = None) -> list[MeetingSummary]:
+        where, args = [], []
+        for column, value in (("m.municipality", municipality), ("m.committee", committee)):
+            if value is not None:
+                where.append(f"{column}=?")
+                args.append(value)
+        rows = self.db.execute(
+            "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
+            " i.meeting_id=m.id AND i.retired=0), d.source_name, d.format FROM meetings m JOIN documents d ON"
+            f" d.meeting_id=m.id {'WHERE ' + ' AND '.join(where) if where else ''}"
+            " ORDER BY m.start IS NULL, m.start DESC, m.id DESC LIMIT ? OFFSET ?", (*args, limit, offset))
+        return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
+                               r[7]) for r in rows]
+
+    def case_items(self, case_ids: list[str]) -> list[CaseItem]:
+        if not case_ids:
+            return []
+        rows = self.db.execute(
+            "SELECT DISTINCT i.id, i.meeting_id, i.municipality, i.committee, m.start, i.number, i.title, i.outcome,"
+            " i.public, c.value FROM item_cases c JOIN items i ON i.id=c.item_id JOIN meetings m ON m.id=i.meeting_id"
+            f" WHERE c.value IN ({','.join('?' * len(case_ids))}) AND i.retired=0 ORDER BY m.start, i.id",
+            list(case_ids))
+        seen: set[int] = set()
+        out = []
+        for r in rows:
+            if r[0] not in seen:
+                seen.add(r[0])
+                out.append(CaseItem(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5],
+                                    r[6], r[7], bool(r[8]), r[9]))
+        return out
+
     def search(self, query: Query, filters: SearchFilters = SearchFilters(), *, limit: int = 20,
-               offset: int = 0, count: bool = False) -> SearchResult:
-        f = filters
-        index_filters = IndexFilters(
-            municipality=f.municipality, committee=f.committee, outcome=f.outcome, case_prefix=f.case_prefix,
-            day_from=int(f.date_from.strftime("%Y%m%d")) if f.date_from else None,
-            day_to=int(f.date_to.strftime("%Y%m%d")) if f.date_to else None)
+               offset: int = 0, count: bool = False, sort: str = "relevance") -> SearchResult:
+        index_filters = to_index_filters(filters)
         # The index and the rows are read one after the other; if a writer switched a meeting to a new
         # version in between, some ranked ids are gone (retired rows deleted): search again.
         for _attempt in range(5):
-            total, ranked = self.index.search(query, index_filters, limit=limit, offset=offset, count=count)
+            total, ranked = self.index.search(query, index_filters, limit=limit, offset=offset, count=count,
+                                              sort=sort)
             ids = [item_id for item_id, _ in ranked]
             rows = {r[0]: r for r in self.db.execute(
                 "SELECT id, meeting_id, municipality, committee, date, number, title, outcome, public, text FROM"

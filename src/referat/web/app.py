@@ -9,6 +9,7 @@ a visitor can cause is a ``BadRequest``/``NotFound`` with a Danish message and a
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from datetime import datetime
@@ -118,7 +119,11 @@ class Portal:
         date_from, date_to = p.date_range
         filters = SearchFilters(municipality=p.municipality, committee=p.committee, date_from=date_from,
                                 date_to=date_to, outcome=p.outcome)
-        kwargs: dict[str, Any] = {"sort": "date"} if p.sort_key == "date" else {}
+        kwargs: dict[str, Any] = {}
+        if p.sort_key == "date":
+            if "sort" not in inspect.signature(self.store.search).parameters:
+                raise BadRequest("Dette arkiv kan ikke sortere efter dato endnu; sortér efter relevans.")
+            kwargs["sort"] = "date"
         result = self.store.search(query, filters, limit=PAGE_SIZE, offset=p.offset, count=True, **kwargs)
         total = result.total or 0
         if p.page > 1 and p.offset >= total:
