@@ -144,3 +144,14 @@ def test_explicit_meeting_id_is_kept(store):
     assert result.meeting_id == 42 and store.get(42).document.sha256 == importer.parse_file(SEED).document.sha256
     other = store.save(importer.parse_file(SHARED / "seeds" / "002_89fe332627ef705c.txt"))
     assert other.meeting_id > 42
+
+
+def test_closed_items_index_only_their_title(store):
+    record = importer.parse_file(SEED)
+    closed = next(i for i in record.meeting.items if i.number == "2")  # the only item about områdebevillingerne
+    closed.public = False
+    store.save(record)
+    assert store.search(parse("områdebevillingerne"), limit=100).hits == []
+    title_hits = [h for h in store.search(parse(f'"{closed.title}"'), limit=100).hits if h.title == closed.title]
+    assert title_hits and not title_hits[0].public
+    assert "områdebevilling" not in title_hits[0].snippet.lower()

@@ -29,7 +29,8 @@ from ..search.indexing import item_rows
 from ..search.pgsearch import OPEN_TAG, CLOSE_TAG, compile_query, headline_terms, own_tokens, split_title, to_marks
 from ..search.query import Query
 from ..search.snippets import CLOSE, OPEN
-from .base import Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
+from ..search.facets import FACET_SIZE, FacetValue, Facets
+from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
 from .migrations import MigrationTarget, Step, latest, migrate
 
 STEP1 = """
@@ -64,6 +65,7 @@ TSV = ("%(own)s::tsvector || setweight(to_tsvector('danish', %(title)s), 'A')"
        " || setweight(to_tsvector('danish', %(body)s), 'B')")
 HEADLINE_OPTIONS = (f"StartSel={OPEN_TAG}, StopSel={CLOSE_TAG}, MinWords=20, MaxWords=40, MaxFragments=1,"
                     " ShortWord=2")
+ORDERS = {"relevance": "score DESC, {t}.id", "date": "{t}.date DESC NULLS LAST, score DESC, {t}.id"}
 RANK_NORMALIZATION = 1  # divide by 1 + log(length): long items do not win by size alone
 
 
@@ -254,7 +256,9 @@ class PostgresStore(Store):
         return " AND ".join(conds)
 
     def search(self, query: Query, filters: SearchFilters = SearchFilters(), *, limit: int = 20,
-               offset: int = 0, count: bool = False) -> SearchResult:
+               offset: int = 0, count: bool = False, sort: str = "relevance") -> SearchResult:
+        if sort not in ORDERS:
+            raise QueryError(f"unknown sort order {sort!r}")
         params: dict[str, Any] = {"q": compile_query(query), "limit": limit, "offset": offset,
                                   "options": HEADLINE_OPTIONS}
         where = self._where(filters, params)
@@ -269,8 +273,8 @@ class PostgresStore(Store):
             f" t.score, ts_headline('simple', t.text, {hq}, %(options)s) FROM ("
             " SELECT i.id, i.meeting_id, i.municipality, i.committee, i.date, i.number, i.title, i.outcome,"
             f" i.public, i.text, ts_rank_cd(i.tsv, %(q)s::tsquery, {RANK_NORMALIZATION}) AS score"
-            f" FROM items i WHERE {where} ORDER BY score DESC, i.id LIMIT %(limit)s OFFSET %(offset)s) t"
-            " ORDER BY t.score DESC, t.id")
+            f" FROM items i WHERE {where} ORDER BY {ORDERS[sort].format(t='i')} LIMIT %(limit)s OFFSET %(offset)s) t"
+            f" ORDER BY {ORDERS[sort].format(t='t')}")
         try:
             rows = self.conn.execute(sql, params).fetchall()
             total = None
@@ -284,6 +288,49 @@ class PostgresStore(Store):
                     number=r[5], title=r[6], outcome=r[7], public=bool(r[8]), score=float(r[9]),
                     snippet=to_marks(r[10], OPEN, CLOSE)) for r in rows]
         return SearchResult(query=query.text, hits=hits, total=total)
+
+    def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> Facets:
+        """Facet counts (municipality, committee, year, outcome) of every match, in one statement."""
+        params: dict[str, Any] = {"q": compile_query(query), "size": FACET_SIZE}
+        where = self._where(filters, params)
+        groups = {"municipality": "i.municipality", "committee": "i.committee",
+                  "year": "extract(year FROM i.date)::int::text", "outcome": "coalesce(i.outcome, 'none')"}
+        parts = [f"(SELECT '{name}', {expr}, count(*) FROM matched i WHERE {expr} IS NOT NULL GROUP BY 2"
+                 f" ORDER BY 3 DESC, 2 LIMIT %(size)s)" for name, expr in groups.items()]
+        sql = (f"WITH matched AS MATERIALIZED (SELECT i.municipality, i.committee, i.outcome, i.date FROM items i"
+               f" WHERE {where}) " + " UNION ALL ".join(parts))
+        out = Facets()
+        for name, value, n in self.conn.execute(sql, params).fetchall():
+            getattr(out, name).append(FacetValue(str(value), int(n)))
+        out.year.sort(key=lambda v: v.value, reverse=True)
+        return out
+
+    def recent_meetings(self, limit: int = 20, offset: int = 0, *, municipality: str | None = None,
+                        committee: str | None = None) -> list[MeetingSummary]:
+        where, args = [], []
+        for column, value in (("m.municipality", municipality), ("m.committee", committee)):
+            if value is not None:
+                where.append(f"{column}=%s")
+                args.append(value)
+        rows = self.conn.execute(
+            "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
+            " i.meeting_id=m.id), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
+            f" {'WHERE ' + ' AND '.join(where) if where else ''}"
+            " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (*args, limit, offset)).fetchall()
+        return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
+                               int(r[5]), r[6], r[7]) for r in rows]
+
+    def case_items(self, case_ids: list[str]) -> list[CaseItem]:
+        """Every current item carrying one of ``case_ids`` (exact values), oldest first."""
+        if not case_ids:
+            return []
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (m.start, i.id) i.id, i.meeting_id, i.municipality, i.committee, m.start, i.number,"
+            " i.title, i.outcome, i.public, c.value FROM item_cases c JOIN items i ON i.id=c.item_id"
+            " JOIN meetings m ON m.id=i.meeting_id WHERE c.value = ANY(%s) ORDER BY m.start NULLS FIRST, i.id",
+            (list(case_ids),)).fetchall()
+        return [CaseItem(int(r[0]), int(r[1]), r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5],
+                         r[6], r[7], bool(r[8]), r[9]) for r in rows]
 
     def close(self) -> None:
         self.conn.close()
