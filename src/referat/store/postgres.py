@@ -87,7 +87,8 @@ class _Target(MigrationTarget):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.conn.transaction():
-            self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('referat-migrate:' || current_schema(), 0))")
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('referat-migrate:' || current_schema(),"
+                              " 0))")
             yield
 
     def execute(self, sql: str) -> None:
@@ -104,6 +105,19 @@ class _Target(MigrationTarget):
     @property
     def connection(self) -> psycopg.Connection[Any]:
         return self.conn
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _t(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+BIGINT = 2 ** 63
 
 
 def _like_prefix(prefix: str) -> str:
@@ -205,24 +219,34 @@ class PostgresStore(Store):
         return 0
 
     # -- reading -----------------------------------------------------------------
+    def _read(self, sql: str, params: Any = None) -> list[Any]:
+        """Run one read; text from users (URLs, queries) may hold NUL, which PostgreSQL refuses."""
+        try:
+            return self.conn.execute(sql, _clean(params)).fetchall()
+        except psycopg.Error as exc:
+            raise StoreError(f"PostgreSQL read failed: {str(exc).strip().splitlines()[0]}") from None
+
     def get(self, meeting_id: int) -> ImportedMeeting:
-        row = self.conn.execute("SELECT canonical FROM meetings WHERE id=%s", (meeting_id,)).fetchone()
+        in_range = abs(meeting_id) < BIGINT
+        rows = self._read("SELECT canonical FROM meetings WHERE id=%s", (meeting_id,)) if in_range else []
+        row = rows[0] if rows else None
         if row is None:
             raise NotFound(f"no meeting with id {meeting_id}")
         return canonical.loads(row[0])
 
     def item_id(self, meeting_id: int, number: str) -> int:
-        row = self.conn.execute("SELECT id FROM items WHERE meeting_id=%s AND number=%s ORDER BY position LIMIT 1",
-                                (meeting_id, number)).fetchone()
+        rows = self._read("SELECT id FROM items WHERE meeting_id=%s AND number=%s ORDER BY position LIMIT 1",
+                          (meeting_id, number)) if abs(meeting_id) < BIGINT else []
+        row = rows[0] if rows else None
         if row is None:
             raise NotFound(f"meeting {meeting_id} has no item {number}")
         return int(row[0])
 
     def meetings(self) -> list[MeetingSummary]:
-        rows = self.conn.execute(
+        rows = self._read(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
             " i.meeting_id=m.id), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
-            " ORDER BY m.start DESC NULLS LAST, m.id").fetchall()
+            " ORDER BY m.start DESC NULLS LAST, m.id")
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
 
@@ -276,6 +300,7 @@ class PostgresStore(Store):
             f" FROM items i WHERE {where} ORDER BY {ORDERS[sort].format(t='i')} LIMIT %(limit)s OFFSET %(offset)s) t"
             f" ORDER BY {ORDERS[sort].format(t='t')}")
         try:
+            params = _clean(params)
             rows = self.conn.execute(sql, params).fetchall()
             total = None
             if count:
@@ -300,7 +325,7 @@ class PostgresStore(Store):
         sql = (f"WITH matched AS MATERIALIZED (SELECT i.municipality, i.committee, i.outcome, i.date FROM items i"
                f" WHERE {where}) " + " UNION ALL ".join(parts))
         out = Facets()
-        for name, value, n in self.conn.execute(sql, params).fetchall():
+        for name, value, n in self._read(sql, params):
             getattr(out, name).append(FacetValue(str(value), int(n)))
         out.year.sort(key=lambda v: v.value, reverse=True)
         return out
@@ -312,11 +337,11 @@ class PostgresStore(Store):
             if value is not None:
                 where.append(f"{column}=%s")
                 args.append(value)
-        rows = self.conn.execute(
+        rows = self._read(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
             " i.meeting_id=m.id), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
             f" {'WHERE ' + ' AND '.join(where) if where else ''}"
-            " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (*args, limit, offset)).fetchall()
+            " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (*args, limit, offset))
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
 
@@ -324,11 +349,11 @@ class PostgresStore(Store):
         """Every current item carrying one of ``case_ids`` (exact values), oldest first."""
         if not case_ids:
             return []
-        rows = self.conn.execute(
+        rows = self._read(
             "SELECT DISTINCT ON (m.start, i.id) i.id, i.meeting_id, i.municipality, i.committee, m.start, i.number,"
             " i.title, i.outcome, i.public, c.value FROM item_cases c JOIN items i ON i.id=c.item_id"
             " JOIN meetings m ON m.id=i.meeting_id WHERE c.value = ANY(%s) ORDER BY m.start NULLS FIRST, i.id",
-            (list(case_ids),)).fetchall()
+            (list(case_ids),))
         return [CaseItem(int(r[0]), int(r[1]), r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5],
                          r[6], r[7], bool(r[8]), r[9]) for r in rows]
 

@@ -1,0 +1,30 @@
+"""The portal's tests again, over a PostgreSQL store (``referat --db postgresql://… serve``).
+
+The portal only sees the ``Store`` interface, so its whole test module is
+re-collected here with the ``store`` fixture replaced by a PostgreSQL store in
+a fresh schema; every page and JSON twin must behave the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from referat.ingest import ingest
+from referat.store import open_store
+
+from . import test_web
+from .backends import target
+from .conftest import SHARED
+
+for _name in dir(test_web):
+    if _name.startswith("test_") or _name == "client":
+        globals()[_name] = getattr(test_web, _name)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):  # noqa: F811 (replaces the SQLite store of test_web)
+    with target("postgres", tmp_path_factory.mktemp("webpg")) as url:
+        s = open_store(url)
+        assert [o for o in ingest(s, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
+        yield s
+        s.close()
