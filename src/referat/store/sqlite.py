@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -86,6 +87,10 @@ class _Target(MigrationTarget):
         return self.db
 
 
+#: how long replaced items stay readable after the index switched to their successors
+RETIRED_GRACE_SECONDS = 30.0
+
+
 class SQLiteStore(Store):
     def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
         self.path = str(path)
@@ -157,13 +162,15 @@ class SQLiteStore(Store):
         if not pending:
             return 0
         added = self.index.apply((mid, self._rows(mid)) for mid in pending)
+        # Retired rows outlive the index switch by a grace period, so a reader still holding the
+        # previous index snapshot finds the version it ranked.
+        horizon = time.time() - RETIRED_GRACE_SECONDS
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for mid in pending:
-                self.db.execute("DELETE FROM item_cases WHERE item_id IN"
-                                " (SELECT id FROM items WHERE meeting_id=? AND retired=1)", (mid,))
-                self.db.execute("DELETE FROM items WHERE meeting_id=? AND retired=1", (mid,))
-                self.db.execute("DELETE FROM index_pending WHERE meeting_id=?", (mid,))
+            self.db.executemany("DELETE FROM index_pending WHERE meeting_id=?", [(m,) for m in pending])
+            self.db.execute("DELETE FROM item_cases WHERE item_id IN"
+                            " (SELECT id FROM items WHERE retired > 0 AND retired < ?)", (horizon,))
+            self.db.execute("DELETE FROM items WHERE retired > 0 AND retired < ?", (horizon,))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -185,7 +192,7 @@ class SQLiteStore(Store):
     def _delete_content(self, meeting_id: int) -> None:
         # The old items stay readable (retired) until the index has switched to the new ones: a search
         # in between finds the old version whole, never a meeting with no items.
-        self.db.execute("UPDATE items SET retired=1 WHERE meeting_id=?", (meeting_id,))
+        self.db.execute("UPDATE items SET retired=? WHERE meeting_id=? AND retired=0", (int(time.time()), meeting_id))
         self.db.execute("DELETE FROM documents WHERE meeting_id=?", (meeting_id,))
 
     def _insert_items(self, meeting_id: int, record: ImportedMeeting) -> None:
