@@ -161,6 +161,13 @@ class Store(ABC):
         out.sort(key=lambda c: (c.start or datetime.min, c.item_id))
         return out
 
+    def meeting_times(self) -> dict[int, datetime]:
+        """When each meeting last changed: the import time (UTC) of its current document, by meeting id.
+
+        The open API's ``modified`` and ``modified_since`` come from here; an empty answer means the
+        backend cannot tell, and the API then refuses ``modified_since`` instead of guessing."""
+        return {}
+
     def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> "Facets":
         """Facet counts (municipality, committee, year, outcome) of everything ``query`` matches."""
         from ..search.facets import Facets, facet_counts

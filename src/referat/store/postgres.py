@@ -345,6 +345,10 @@ class PostgresStore(Store):
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
 
+    def meeting_times(self) -> dict[int, datetime]:
+        rows = self._read("SELECT meeting_id, max(imported_at) FROM documents GROUP BY meeting_id")
+        return {int(r[0]): r[1] for r in rows}
+
     def case_items(self, case_ids: list[str]) -> list[CaseItem]:
         """Every current item carrying one of ``case_ids`` (exact values), oldest first."""
         if not case_ids:

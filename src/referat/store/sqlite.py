@@ -242,6 +242,10 @@ class SQLiteStore(Store):
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
 
+    def meeting_times(self) -> dict[int, datetime]:
+        rows = self.db.execute("SELECT meeting_id, max(imported_at) FROM documents GROUP BY meeting_id")
+        return {int(r[0]): datetime.fromisoformat(r[1]) for r in rows}
+
     def case_items(self, case_ids: list[str]) -> list[CaseItem]:
         if not case_ids:
             return []

@@ -30,7 +30,9 @@ from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
 from ..store.base import SearchFilters, Store
-from . import views
+from . import openapi, views
+from .api import API_ROOT, Api, api_routes, error_response
+from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .params import PAGE_SIZE, BadRequest, search_params
 
 HERE = Path(__file__).resolve().parent
@@ -55,7 +57,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
                        committee_url=views.committee_url)
-    env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED)
+    env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
     return env
 
 
@@ -82,6 +84,8 @@ class Portal:
         return HTMLResponse(html, status_code=status)
 
     def error(self, request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith(API_ROOT) or request.url.path == "/openapi.json":
+            return error_response(status, message)
         titles = {400: "Forkert forespørgsel", 404: "Siden findes ikke", 405: "Metoden er ikke tilladt",
                   500: "Der skete en fejl"}
         data = {"error": {"status": status, "title": titles.get(status, "Fejl"), "message": message}}
@@ -213,6 +217,9 @@ def create_app(store: Store) -> Starlette:
         log.exception("unexpected error on %s", request.url.path, exc_info=exc)
         return portal.error(request, 500, "Der skete en uventet fejl. Prøv igen senere.")
 
-    app = Starlette(routes=_routes(portal), exception_handlers={HTTPException: http_error, 500: server_error})
+    api = Api(store, portal.lock)
+    routes = api_routes(api, lambda request: JSONResponse(openapi.document()))
+    routes += feed_routes(Feeds(store, portal.lock)) + _routes(portal)  # feeds before the pages' path parameters
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
     app.state.portal = portal
     return app

@@ -1,0 +1,26 @@
+"""The open API's tests again, over a PostgreSQL store: the API only sees the ``Store`` interface
+(``meeting_times`` for ``modified_since`` included), so every test must pass the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from referat.ingest import ingest
+from referat.store import open_store
+
+from . import test_api
+from .backends import target
+from .conftest import SHARED
+
+for _name in dir(test_api):
+    if _name.startswith("test_") or _name in ("client", "objects"):
+        globals()[_name] = getattr(test_api, _name)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):  # noqa: F811 (replaces the SQLite store of test_api)
+    with target("postgres", tmp_path_factory.mktemp("apipg")) as url:
+        s = open_store(url)
+        assert [o for o in ingest(s, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
+        yield s
+        s.close()
