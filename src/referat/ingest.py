@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import InputError, ReferatError
 from .importer import MAX_BYTES, parse_file
-from .store.base import Store
+from .model import ImportedMeeting
+from .store.base import SaveResult, Store
 
 
 @dataclass(frozen=True)
@@ -38,21 +39,49 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES,
-           flush_every: int = 200) -> Iterator[Outcome]:
-    """Import every file; the search index is brought up to date every ``flush_every`` files and at the end."""
+           flush_every: int = 200, batch: int = 20) -> Iterator[Outcome]:
+    """Import every file; the search index is brought up to date every ``flush_every`` files and at the end.
+
+    Parsed files are saved ``batch`` at a time through ``Store.save_many`` (one transaction on
+    PostgreSQL); an outcome is reported only once its file is committed, in file order."""
     store.autoflush = False
+    pending: list[tuple[Path, ImportedMeeting | ReferatError]] = []
     try:
         for n, path in enumerate(expand(paths), start=1):
             try:
-                record = parse_file(path, max_bytes=max_bytes)
-                result = store.save(record)
+                pending.append((path, parse_file(path, max_bytes=max_bytes)))
             except ReferatError as exc:
-                yield Outcome(path, "error", error=str(exc))
-                continue
+                pending.append((path, exc))
+            if sum(isinstance(r, ImportedMeeting) for _, r in pending) >= batch:
+                yield from _save(store, pending)
+                pending = []
             if n % flush_every == 0:
                 store.flush()
-            yield Outcome(path, result.status, result.meeting_id, len(record.meeting.items),
-                          tuple(record.document.warnings))
+        yield from _save(store, pending)
     finally:
         store.autoflush = True
         store.flush()
+
+
+def _save(store: Store, pending: list[tuple[Path, ImportedMeeting | ReferatError]]) -> Iterator[Outcome]:
+    records = [r for _, r in pending if isinstance(r, ImportedMeeting)]
+    try:
+        saved: list[SaveResult | ReferatError] = list(store.save_many(records))
+    except ReferatError:  # find the culprit: one at a time
+        saved = []
+        for record in records:
+            try:
+                saved.append(store.save(record))
+            except ReferatError as exc:
+                saved.append(exc)
+    results = iter(saved)
+    for path, parsed in pending:
+        if isinstance(parsed, ReferatError):
+            yield Outcome(path, "error", error=str(parsed))
+            continue
+        result = next(results)
+        if isinstance(result, ReferatError):
+            yield Outcome(path, "error", error=str(result))
+        else:
+            yield Outcome(path, result.status, result.meeting_id, len(parsed.meeting.items),
+                          tuple(parsed.document.warnings))

@@ -4,6 +4,11 @@ The generator samples paragraphs, titles and decisions from real imported
 minutes (the project's own documents), and spreads them over municipalities,
 committees, ten years of dates, KLE case ids and outcomes, deterministically
 for a given seed.  Nothing is downloaded; no text is invented.
+
+``national`` lays such meetings out as a national archive: every municipality's
+every committee meets regularly in each of ten years, so an archive of any size
+(2 million items and more) covers all 98 × 10 × 10 municipality-committee-years
+evenly, as a real national archive would.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from .model import AgendaItem, CaseId, Decision, Document, ImportedMeeting, Meeting, Section
 from .municipality import known
@@ -96,3 +102,53 @@ def meetings(vocab: Vocabulary, n_items: int, *, seed: int = 1, municipalities: 
                             importer="synth", importer_version="1", size=0)
         made += count
         yield ImportedMeeting(document=document, meeting=meeting)
+
+
+def national(vocab: Vocabulary, n_items: int, *, seed: int = 1, municipalities: int = 98,
+             committees: list[str] | None = None, years: int = 10,
+             items_per_meeting: int = 10) -> Iterator[ImportedMeeting]:
+    """A national archive of ``n_items`` items: every municipality × committee × year gets the same number
+    of meetings (spread over the year, in date order), each with about ``items_per_meeting`` items."""
+    rng = random.Random(seed)
+    names = list(known())[:municipalities]
+    bodies = committees or COMMITTEES
+    cells = len(names) * len(bodies) * years
+    per_cell = max(1, round(n_items / (cells * items_per_meeting)))
+    spacing = 365 // per_cell
+    first_year = 2026 - years
+    made = serial = 0
+    for year in range(first_year, first_year + years):
+        for k in range(per_cell):
+            for name in names:
+                for committee in bodies:
+                    if made >= n_items:
+                        return
+                    serial += 1
+                    when = datetime(year, 1, 2, 16, 0) + timedelta(days=k * spacing + rng.randrange(max(1, spacing - 1)),
+                                                                  hours=rng.choice([0, 1, 2]))
+                    count = min(n_items - made, rng.randint(max(1, items_per_meeting // 2),
+                                                            items_per_meeting * 3 // 2))
+                    meeting = Meeting(municipality=name, committee=committee, kind="referat", start=when,
+                                      place="Rådhuset", items=[_item(rng, vocab, i, year) for i in range(1, count + 1)])
+                    digest = hashlib.sha256(f"national-{seed}-{serial}".encode()).hexdigest()
+                    document = Document(sha256=digest, source_name=f"national-{serial}.json", format="synthetic",
+                                        importer="synth", importer_version="1", size=0)
+                    made += count
+                    yield ImportedMeeting(document=document, meeting=meeting)
+    # fewer cells than items asked for (rounding): top up with more meetings in the last year
+    if made < n_items:
+        yield from meetings(vocab, n_items - made, seed=seed + 1, municipalities=municipalities, years=1)
+
+
+def vocabulary_from(paths: list[Path]) -> Vocabulary:
+    """The vocabulary of the real documents at ``paths`` (files that do not import are skipped)."""
+    from .errors import ReferatError
+    from .importer import parse_file
+
+    records = []
+    for p in paths:
+        try:
+            records.append(parse_file(p))
+        except ReferatError:
+            continue
+    return Vocabulary.from_records(records)

@@ -22,6 +22,7 @@ looser query for ``ts_headline`` snippets, in terms of the ``simple`` parser.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .analyzer import LINKING, MIN_HEAD, compound_parts, expansions, lexicon, stem, words
 from .index import AUTO_PREFIX_MIN
@@ -34,19 +35,30 @@ WEIGHT_RANK = {"A": 3, "B": 2, "C": 1}
 OPEN_TAG, CLOSE_TAG = "<referat-hl>", "</referat-hl>"
 
 
+@lru_cache(maxsize=400_000)
 def quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+@lru_cache(maxsize=200_000)
+def _extras(word: str) -> tuple[str, ...]:
+    """A word's expansions other than itself, once each (at the word's own position they add nothing else)."""
+    return tuple(e for e in dict.fromkeys(expansions(word)) if e != word)
+
+
 class _Vector:
+    """Lexeme -> {position: weight}; bulk imports call ``add`` ~250 times per item, so it is kept lean."""
+
     def __init__(self) -> None:
         self.lexemes: dict[str, dict[int, str]] = {}
 
     def add(self, lexeme: str, pos: int, weight: str) -> None:
-        if not lexeme or len(lexeme.encode()) > MAX_LEXEME_BYTES:
+        if not lexeme or (len(lexeme) > MAX_LEXEME_BYTES // 4 and len(lexeme.encode()) > MAX_LEXEME_BYTES):
             return
-        positions = self.lexemes.setdefault(lexeme, {})
-        p = min(pos, MAX_POS)
+        positions = self.lexemes.get(lexeme)
+        if positions is None:
+            self.lexemes[lexeme] = positions = {}
+        p = pos if pos < MAX_POS else MAX_POS
         old = positions.get(p)
         if old is None:
             if len(positions) < MAX_POSITIONS:
@@ -55,22 +67,24 @@ class _Vector:
             positions[p] = weight
 
     def literal(self) -> str:
-        return " ".join(f"{quote(lex)}:{','.join(f'{p}{w}' for p, w in sorted(ps.items()))}"
+        return " ".join(quote(lex) + ":" + ",".join([f"{p}{w}" for p, w in sorted(ps.items())])
                         for lex, ps in self.lexemes.items())
 
 
 def _add_words(vec: _Vector, ws: list[str], start: int, weight: str) -> int:
     lex = lexicon()
+    add = vec.add
+    last = len(ws) - 1
     for i, w in enumerate(ws):
         pos = start + i
-        vec.add(w, pos, weight)
-        for extra in expansions(w):
-            vec.add(extra, pos, "C")
-        if i + 1 < len(ws):
+        add(w, pos, weight)
+        for extra in _extras(w):
+            add(extra, pos, "C")
+        if i < last and len(w) >= MIN_HEAD + 1 and w[-1] in LINKING and w.isalpha():
             nxt = ws[i + 1]
-            if w.isalpha() and nxt.isalpha() and len(w) >= MIN_HEAD + 1 and w[-1] in LINKING and nxt in lex:
-                vec.add(w + nxt, pos, "C")
-                vec.add(stem(w + nxt), pos, "C")
+            if nxt in lex and nxt.isalpha():
+                add(w + nxt, pos, "C")
+                add(stem(w + nxt), pos, "C")
     return start + len(ws)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..model import ImportedMeeting
@@ -116,6 +117,11 @@ class Store(ABC):
     def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
         """Store one imported document; ``meeting_id`` asks for that id if the meeting is new
         (``referat copy`` keeps ids stable between archives)."""
+
+    def save_many(self, records: Iterable[ImportedMeeting]) -> list[SaveResult]:
+        """Store many documents (bulk import); each is saved as by ``save``.  Backends may do it faster
+        (PostgreSQL: one transaction); a failure may leave any prefix of ``records`` saved, never half a meeting."""
+        return [self.save(record) for record in records]
 
     @abstractmethod
     def flush(self) -> int: ...

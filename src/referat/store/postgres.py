@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -150,43 +150,56 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             raise StoreError(f"cannot save {record.document.source_name} in PostgreSQL: {exc}") from None
 
+    def save_many(self, records: Iterable[ImportedMeeting]) -> list[SaveResult]:
+        """Bulk import: the whole batch in one transaction (one commit, pipelined statements); if the
+        batch fails (a deadlock with another bulk import, bad data), it is saved one record at a time."""
+        batch = list(records)
+        try:
+            with self.conn.transaction():
+                cur = self.conn.cursor()
+                return [self._save_in(cur, record, None) for record in batch]
+        except psycopg.Error:
+            return [self.save(record) for record in batch]
+
     def _save(self, record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
+        with self.conn.transaction():
+            return self._save_in(self.conn.cursor(), record, wanted_id)
+
+    def _save_in(self, cur: psycopg.Cursor[Any], record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
         doc = record.document
         key = meeting_key(record)
         m = record.meeting
-        with self.conn.transaction():
-            cur = self.conn.cursor()
-            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("referat-meeting:" + key,))
-            row = cur.execute("SELECT meeting_id FROM documents WHERE sha256=%s", (doc.sha256,)).fetchone()
-            if row:
-                return SaveResult(int(row[0]), "unchanged")
-            payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
-            start = m.start.isoformat() if m.start else None
-            old = cur.execute("SELECT id FROM meetings WHERE key=%s FOR UPDATE", (key,)).fetchone()
-            if old:
-                meeting_id, status = int(old[0]), "replaced"
-                cur.execute("DELETE FROM items WHERE meeting_id=%s", (meeting_id,))
-                cur.execute("DELETE FROM documents WHERE meeting_id=%s", (meeting_id,))
-                cur.execute("UPDATE meetings SET canonical=%s, start=%s WHERE id=%s", (payload, start, meeting_id))
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("referat-meeting:" + key,))
+        row = cur.execute("SELECT meeting_id FROM documents WHERE sha256=%s", (doc.sha256,)).fetchone()
+        if row:
+            return SaveResult(int(row[0]), "unchanged")
+        payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
+        start = m.start.isoformat() if m.start else None
+        old = cur.execute("SELECT id FROM meetings WHERE key=%s FOR UPDATE", (key,)).fetchone()
+        if old:
+            meeting_id, status = int(old[0]), "replaced"
+            cur.execute("DELETE FROM items WHERE meeting_id=%s", (meeting_id,))
+            cur.execute("DELETE FROM documents WHERE meeting_id=%s", (meeting_id,))
+            cur.execute("UPDATE meetings SET canonical=%s, start=%s WHERE id=%s", (payload, start, meeting_id))
+        else:
+            if wanted_id is not None:
+                cur.execute("INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical)"
+                            " VALUES(%s,%s,%s,%s,%s,%s,%s)",
+                            (wanted_id, key, _t(m.municipality), _t(m.committee), m.kind, start, payload))
+                cur.execute("SELECT setval(pg_get_serial_sequence('meetings', 'id'),"
+                            " greatest((SELECT max(id) FROM meetings), 1))")
+                meeting_id = wanted_id
             else:
-                if wanted_id is not None:
-                    cur.execute("INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical)"
-                                " VALUES(%s,%s,%s,%s,%s,%s,%s)",
-                                (wanted_id, key, _t(m.municipality), _t(m.committee), m.kind, start, payload))
-                    cur.execute("SELECT setval(pg_get_serial_sequence('meetings', 'id'),"
-                                " greatest((SELECT max(id) FROM meetings), 1))")
-                    meeting_id = wanted_id
-                else:
-                    meeting_id = int(cur.execute(
-                        "INSERT INTO meetings(key, municipality, committee, kind, start, canonical)"
-                        " VALUES(%s,%s,%s,%s,%s,%s) RETURNING id",
-                        (key, _t(m.municipality), _t(m.committee), m.kind, start, payload)).fetchone()[0])
-                status = "new"
-            cur.execute("INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version,"
-                        " pages, size, warnings) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                        (doc.sha256, meeting_id, _t(doc.source_name), doc.format, doc.importer, doc.importer_version,
-                         doc.pages, doc.size, json.dumps(doc.warnings, ensure_ascii=False)))
-            self._insert_items(cur, meeting_id, record)
+                meeting_id = int(cur.execute(
+                    "INSERT INTO meetings(key, municipality, committee, kind, start, canonical)"
+                    " VALUES(%s,%s,%s,%s,%s,%s) RETURNING id",
+                    (key, _t(m.municipality), _t(m.committee), m.kind, start, payload)).fetchone()[0])
+            status = "new"
+        cur.execute("INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version,"
+                    " pages, size, warnings) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    (doc.sha256, meeting_id, _t(doc.source_name), doc.format, doc.importer, doc.importer_version,
+                     doc.pages, doc.size, json.dumps(doc.warnings, ensure_ascii=False)))
+        self._insert_items(cur, meeting_id, record)
         return SaveResult(meeting_id, status)
 
     def _insert_items(self, cur: psycopg.Cursor[Any], meeting_id: int, record: ImportedMeeting) -> None:
