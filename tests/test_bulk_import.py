@@ -14,7 +14,7 @@ from referat.store.base import SearchFilters
 from referat.synth import national, vocabulary_from
 
 from .backends import BACKENDS, target
-from .conftest import SHARED, real_documents
+from .conftest import real_documents
 from .test_store import SEED, changed_version
 
 

@@ -19,10 +19,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import canonical
-from ..errors import NotFound, QueryError, StoreError
+from ..errors import NotFound, StoreError
 from ..model import ImportedMeeting
 from ..model import CaseId
-from ..search.index import IndexFilters, SearchIndex
+from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, item_rows
 from ..search.query import Query
 from ..search.snippets import snippet
