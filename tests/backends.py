@@ -17,6 +17,7 @@ from typing import NoReturn
 from urllib.parse import quote
 
 import psycopg
+from referat.store.base import Store
 import pytest
 
 BACKENDS = ["sqlite", "postgres"]
@@ -63,3 +64,21 @@ def target(kind: str, folder: Path) -> Iterator[str]:
     else:
         with pg_schema() as url:
             yield url
+
+
+@contextmanager
+def real_archive(kind: str, folder: Path) -> Iterator[Store]:
+    """A fresh store of ``kind`` holding every real document in ../shared (no import may fail)."""
+    from referat.ingest import ingest
+    from referat.store import open_store
+
+    from .conftest import SHARED
+
+    with target(kind, folder) as where:
+        store = open_store(where)
+        try:
+            failed = [o for o in ingest(store, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"]
+            assert failed == []
+            yield store
+        finally:
+            store.close()

@@ -21,6 +21,7 @@ from referat.store.sqlite import SQLiteStore
 from referat.web import create_app
 from referat.web.feeds import fold, ical_text
 
+from .backends import real_archive
 from .conftest import SHARED
 
 SPEC = "https://schema.oparl.org/1.1/"
@@ -31,10 +32,8 @@ TYPES = ["System", "Body", "Organization", "Person", "Membership", "Meeting", "A
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    s = SQLiteStore(tmp_path_factory.mktemp("api") / "all.db")
-    assert [o for o in ingest(s, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
-    yield s
-    s.close()
+    with real_archive("sqlite", tmp_path_factory.mktemp("api")) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")

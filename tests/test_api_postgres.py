@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from referat.ingest import ingest
-from referat.store import open_store
 
 from . import test_api
-from .backends import target
-from .conftest import SHARED
+from .backends import real_archive
 
 for _name in dir(test_api):
     if _name.startswith("test_") or _name in ("client", "objects"):
@@ -19,8 +16,5 @@ for _name in dir(test_api):
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):  # noqa: F811 (replaces the SQLite store of test_api)
-    with target("postgres", tmp_path_factory.mktemp("apipg")) as url:
-        s = open_store(url)
-        assert [o for o in ingest(s, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
+    with real_archive("postgres", tmp_path_factory.mktemp("apipg")) as s:
         yield s
-        s.close()

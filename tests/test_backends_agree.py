@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from referat.ingest import ingest
 from referat.search.query import parse
-from referat.store import open_store
 from referat.store.base import SearchFilters
 
-from .backends import target
-from .conftest import SHARED
+from .backends import real_archive
 
 QUERIES = ["udvalget", "strategi", "beskæftigelsesstrategien", "erhvervs politik", "erhvervspolitik",
            "ankestyrelse*", '"10,86 mio. kr."', "15.00.00-A00-10-23", "måløv", "strategi -kontrol",
@@ -29,13 +26,9 @@ FILTERS = [SearchFilters(), SearchFilters(municipality="aarhus"), SearchFilters(
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
-    with target("sqlite", tmp_path_factory.mktemp("a")) as a, target("postgres", tmp_path_factory.mktemp("b")) as b:
-        opened = [open_store(a), open_store(b)]
-        for s in opened:
-            assert [o for o in ingest(s, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
-        yield opened
-        for s in opened:
-            s.close()
+    with real_archive("sqlite", tmp_path_factory.mktemp("a")) as a, \
+            real_archive("postgres", tmp_path_factory.mktemp("b")) as b:
+        yield [a, b]
 
 
 def _found(store, query, filters):

@@ -11,12 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from referat.ingest import ingest
 from referat.search.relevance import load, score
-from referat.store import open_store
 
-from .backends import BACKENDS, target
-from .conftest import SHARED
+from .backends import BACKENDS, real_archive
 
 QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.toml"
 
@@ -26,8 +23,7 @@ def test_relevance_does_not_regress(kind, tmp_path):
     queries = load(QUERIES)
     assert len(queries) >= 40
     baseline = tomllib.loads(QUERIES.read_text("utf-8"))["baseline"]
-    with target(kind, tmp_path) as where, open_store(where) as store:
-        assert [o for o in ingest(store, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
+    with real_archive(kind, tmp_path) as store:
         report = score(store, queries)
     misses = [(s.query.q, s.rank, s.top[:3]) for s in report.scores if s.found < len(s.query.expect)]
     assert report.mrr >= baseline[kind]["mrr"] - baseline["margin"], misses

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from referat.ingest import ingest
 from referat.search.query import parse
 from referat.store.base import SearchFilters
-from referat.store import open_store
 
-from .backends import BACKENDS, target
-from .conftest import SHARED
+from .backends import BACKENDS, real_archive
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def store(request, tmp_path_factory):
-    with target(request.param, tmp_path_factory.mktemp("db")) as where:
-        s = open_store(where)
-        outcomes = list(ingest(s, [SHARED / "seeds", SHARED / "corpus"]))
-        assert [o for o in outcomes if o.status == "error"] == []
+    with real_archive(request.param, tmp_path_factory.mktemp("db")) as s:
         yield s
-        s.close()
 
 
 TOP3 = [

@@ -10,20 +10,15 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from referat.ingest import ingest
-from referat.store.sqlite import SQLiteStore
 from referat.web import create_app
 
-from .conftest import SHARED
+from .backends import real_archive
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    s = SQLiteStore(tmp_path_factory.mktemp("web") / "all.db")
-    outcomes = list(ingest(s, [SHARED / "seeds", SHARED / "corpus"]))
-    assert [o for o in outcomes if o.status == "error"] == []
-    yield s
-    s.close()
+    with real_archive("sqlite", tmp_path_factory.mktemp("web")) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")

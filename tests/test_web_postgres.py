@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from referat.ingest import ingest
-from referat.store import open_store
 
 from . import test_web
-from .backends import target
-from .conftest import SHARED
+from .backends import real_archive
 
 for _name in dir(test_web):
     if _name.startswith("test_") or _name == "client":
@@ -23,8 +20,5 @@ for _name in dir(test_web):
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):  # noqa: F811 (replaces the SQLite store of test_web)
-    with target("postgres", tmp_path_factory.mktemp("webpg")) as url:
-        s = open_store(url)
-        assert [o for o in ingest(s, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"] == []
+    with real_archive("postgres", tmp_path_factory.mktemp("webpg")) as s:
         yield s
-        s.close()
