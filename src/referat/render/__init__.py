@@ -1,0 +1,1 @@
+"""Rendering meetings as text, HTML and PDF (see ``render.render``)."""
