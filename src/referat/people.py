@@ -1,5 +1,6 @@
 """Names as printed in minutes: "Anja Holtze (A)", "Allan Kristensen (C) (2. viceborgmester) (Afbud)",
-"Lolan Ottesen (A) - formand", and the sentences that say someone was absent."""
+"Lolan Ottesen (A) - formand", the sentences that say someone was absent, and the
+signature page that closes minutes ("Underskriftsblad": one signatory per line)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from .model import Participant, Person
 PARTY = r"[A-ZÆØÅ]{1,2}"
 _ABSENT_NOTES = {"afbud", "fraværende", "fravær", "forfald", "syg"}
 _PAREN = re.compile(r"\(([^()]*)\)")
+# The heading of the signature page, alone on its line.
+SIGNATURE_PAGE = re.compile(r"^(?:Underskriftsside|Underskriftsblad|Underskrifter|Underskrift|Underskrevet af)\s*:?$", re.I)
+# "Godkendt 20-03-2023 kl. 17:05" under a name: a digital approval, not a person.
+_APPROVAL = re.compile(r"^Godkendt\b")
+_NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")
 _ABSENT_SENTENCE = re.compile(
     r"^(?P<names>.+?)\s+(?:deltog ikke(?: i| på)?(?: mødet| behandlingen| sagens behandling| udvalgets behandling)?"
     r"|var forhindret i at deltage|havde meldt afbud|var fraværende)\b.*$",
@@ -79,6 +85,22 @@ def absent_people(line: str) -> list[Person] | None:
     names = split_list(m.group("names"))
     people = [parse_person(n)[0] for n in names]
     # A name is a few capitalised words; anything else is ordinary prose.
-    if not people or any(not re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}", p.name) for p in people):
+    if not people or any(not _NAME.fullmatch(p.name) for p in people):
         return None
     return people
+
+
+def signature_page(lines: list[str]) -> tuple[list[Person], list[str]]:
+    """The signatories a signature page lists, and the lines that are neither a name nor an approval note."""
+    people: list[Person] = []
+    other: list[str] = []
+    for line in lines:
+        text = " ".join(line.split())
+        if not text or _APPROVAL.match(text):
+            continue
+        person, _, _ = parse_person(text)
+        if _NAME.fullmatch(person.name):
+            people.append(person)
+        else:
+            other.append(text)
+    return people, other

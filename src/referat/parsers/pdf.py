@@ -20,7 +20,7 @@ from ..dates import parse_date, parse_datetime, parse_time
 from ..errors import InputError, NotMinutes
 from ..itemparse import Para, build_item
 from ..model import Meeting
-from ..people import parse_participants, parse_person
+from ..people import SIGNATURE_PAGE, parse_participants, signature_page
 from ..pdftext import (PART, Layout, Line, TocEntry, fix_soft_hyphens, join_text, measure, paragraphs, read_pdf,
                        split_toc, strip_running, word_set)
 from .base import ParseResult
@@ -28,7 +28,6 @@ from .base import ParseResult
 NAME = "pdf"
 _ITEM = re.compile(r"^(?:Punkt\s+(?P<n1>\d{1,4})\s*[:.]|(?P<n2>\d{1,4})\.)\s+(?P<title>\S.*)$", re.I)
 _CLOSED_TITLE = re.compile(r"^(?:lukket|fortroligt?)\s*(?:punkt)?\s*:\s*", re.I)
-_SIGNATURE = re.compile(r"^(?:Underskriftsside|Underskrifter|Underskrift|Underskrevet af)\s*:?$", re.I)
 _KIND = re.compile(r"^(?P<kind>referat|dagsorden|beslutningsprotokol)\b\s*(?P<rest>.*)$", re.I)
 _FIELD = re.compile(r"^(?P<key>Mødedato|Dato|Tidspunkt|Mødetidspunkt|Mødested|Sted|Starttidspunkt|Sluttidspunkt|Mødet slut)"
                     r"\s*:?\s+(?P<value>\S.*)$", re.I)
@@ -219,14 +218,11 @@ def _with_time(start: datetime | None, text: str) -> datetime | None:
 
 
 def _signatories(lines: list[Line], meeting: Meeting, content: list[str], warnings: list[str]) -> None:
-    for line in lines:
-        text = " ".join(line.text.split())
-        person, _, _ = parse_person(text)
-        if re.fullmatch(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}", person.name):
-            meeting.signatories.append(person)
-        else:
-            warnings.append(f"line on the signature page not understood: {text[:80]}")
-            content.append(text)
+    people, other = signature_page([line.text for line in lines])
+    meeting.signatories.extend(people)
+    for text in other:
+        warnings.append(f"line on the signature page not understood: {text[:80]}")
+        content.append(text)
 
 
 def _item_paras(doc: _Doc, lines: list[Line], content: list[str]) -> tuple[list[Para], bool | None]:
@@ -276,7 +272,7 @@ def parse(data: bytes, name: str) -> ParseResult:
     pages = strip_running(pages, heights, keep=lambda t: vocab.match_heading(t) is not None)
     lines = [ln for page in pages for ln in page]
     doc = _Doc(lines, measure(pages), toc, closed_pages)
-    sig = next((i for i, ln in enumerate(lines) if _SIGNATURE.match(ln.text.strip())), len(lines))
+    sig = next((i for i, ln in enumerate(lines) if SIGNATURE_PAGE.match(ln.text.strip())), len(lines))
     items = _find_items(doc, sig)
     if not items:
         raise NotMinutes("no agenda items found in this PDF: not minutes or an agenda in a layout referat knows")

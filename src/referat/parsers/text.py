@@ -10,7 +10,7 @@ from ..dates import parse_date, parse_datetime
 from ..errors import NotMinutes
 from ..itemparse import Para, build_item
 from ..model import Meeting
-from ..people import parse_participants
+from ..people import SIGNATURE_PAGE, parse_participants, signature_page
 from .base import ParseResult
 
 NAME = "text-punkt"
@@ -19,6 +19,8 @@ _ITEM = re.compile(r"^Punkt\s+(?P<num>\d+)\s*[:.]\s*(?P<title>.+)$")
 _TOC_LINE = re.compile(r"^.+?(?:\.{3,}|\t)\s*\d+\s*$")
 _FIELD = re.compile(r"^(?P<key>Mødedato|Mødested|Mødedeltagere|Mødetidspunkt|Sted|Deltagere|Fraværende|Afbud)\s*:?\s+(?P<value>.+)$")
 _CLOSED = re.compile(r"\b(lukket punkt|lukket sag|fortroligt punkt)\b", re.I)
+# "Punkt 21: Lukket: Køb af landbrugsejendom" (FirstAgenda, as in the Aarhus PDF): closed, and not part of the title.
+_CLOSED_PREFIX = re.compile(r"^(?:lukket|fortroligt?)\s*(?:punkt)?\s*:\s*", re.I)
 
 
 def decode(data: bytes) -> str:
@@ -86,6 +88,8 @@ def parse(data: bytes, name: str) -> ParseResult:
     if not meeting.committee:
         warnings.append("no committee name found in the header")
     chunks: list[tuple[re.Match[str], list[Para]]] = []
+    sig = next((i for i, line in enumerate(body) if SIGNATURE_PAGE.match(line)), len(body))
+    body, signature = body[:sig], body[sig + 1:]
     for line in body:
         m = _ITEM.match(line)
         if m:
@@ -95,6 +99,11 @@ def parse(data: bytes, name: str) -> ParseResult:
             content.append(line)
     for position, (m, item_paras) in enumerate(chunks, start=1):
         title = m.group("title")
-        public = not _CLOSED.search(title)
+        public = not _CLOSED.search(title) and not _CLOSED_PREFIX.match(title)
+        title = _CLOSED_PREFIX.sub("", title)
         meeting.items.append(build_item(m.group("num"), position, title, item_paras, public=public))
+    meeting.signatories, other = signature_page(signature)
+    for line in other:
+        warnings.append(f"line on the signature page not understood: {line[:80]}")
+        content.append(line)
     return ParseResult(meeting=meeting, content=content, warnings=warnings)
