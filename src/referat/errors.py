@@ -41,3 +41,40 @@ class QueryError(ReferatError):
     """A search query cannot be understood."""
 
     exit_code = 5
+
+
+# -- the meeting side (``referat.council``) -------------------------------------------------------
+
+
+class InvalidInput(ReferatError):
+    """A value given to the meeting side is not acceptable (unknown role, outcome, member ...)."""
+
+    exit_code = 2
+
+
+class PermissionDenied(ReferatError):
+    """The acting user may not do or see this (wrong role, not a member of the committee, not logged in)."""
+
+    exit_code = 6
+
+
+class ConflictError(ReferatError):
+    """Someone else changed the row since it was read (optimistic locking); reload and try again."""
+
+    exit_code = 7
+
+
+class RuleViolation(ReferatError):
+    """A rule of the law on municipal government (kommunestyrelsesloven) forbids this; the message cites it."""
+
+    exit_code = 8
+
+
+class QuorumError(RuleViolation):
+    """Fewer than half of the committee's members are present for the item (§ 11, stk. 2)."""
+
+
+class MinutesLocked(ReferatError):
+    """The minutes have been approved: they are append-only, changes go in as dated additions."""
+
+    exit_code = 9

@@ -1,0 +1,359 @@
+"""``Council``: the one entry point of the meeting side for the web layer and the CLI.
+
+Every operation takes the acting user (``actor``, a ``User`` from a session,
+``None`` for an anonymous visitor, ``SYSTEM`` for the command line) and
+checks what that user may do before touching anything:
+
+* secretaries author: committees, meetings, items, attachments, attendance,
+  decisions, corrections, publication;
+* members (any role on the committee, on the meeting's date) see their own
+  committees' closed items and approve their minutes, if they attended; a
+  substitute sees a meeting's closed items only when called in for it;
+* everybody else sees published meetings with public content only: a closed
+  item as its number and neutral title, no attachment that is closed or not
+  for publication.
+
+Each operation is one transaction that also writes its audit entry, so a
+change and its record stand or fall together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..store.base import Store
+from . import accounts, agenda, audit, committees
+from .accounts import User
+from .agenda import AttachmentInfo, ItemInfo, MeetingInfo
+from .committees import Committee, Membership
+from .db import engine_for, read_only
+from . import schema as s
+from .locking import ensure_open
+
+#: the actor of the command line (bootstrap and administration): secretary rights, audited as "(system)"
+SYSTEM = User(0, "(system)", "System", "system")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A login: the user, the token for the cookie, the CSRF token for forms, and when it expires."""
+
+    user: User
+    token: str
+    csrf: str
+    expires_at: datetime
+
+
+def _is_secretary(actor: User | None) -> bool:
+    return actor is not None and actor.active and actor.role in ("secretary", "system")
+
+
+class Council:
+    """The meeting side over one database (the archive's: same SQLite file or PostgreSQL URL)."""
+
+    def __init__(self, target: str, *, store: Store | None = None, clock: Callable[[], datetime] = utcnow,
+                 hasher: PasswordHasher | None = None, session_lifetime: timedelta = accounts.SESSION_LIFETIME,
+                 engine: Engine | None = None) -> None:
+        self.target = target
+        self.engine = engine or engine_for(target)
+        self.clock = clock
+        self.hasher = hasher or PasswordHasher()
+        self.session_lifetime = session_lifetime
+        self._store = store
+        self._own_store = False
+        self.migration = s.migrate(self.engine)
+
+    # -- plumbing --------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def store(self) -> Store:
+        """The archive store on the same database (opened on first use)."""
+        if self._store is None:
+            from ..store import open_store
+
+            self._store = open_store(self.target)
+            self._own_store = True
+        return self._store
+
+    def close(self) -> None:
+        if self._own_store and self._store is not None:
+            self._store.close()
+            self._store = None
+        self.engine.dispose()
+
+    def __enter__(self) -> "Council":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with read_only(self.engine) as conn:
+            yield conn
+
+    def _fresh(self, conn: Connection, actor: User | None) -> User | None:
+        """The actor as the database knows it now (a deactivated or demoted user loses rights at once)."""
+        if actor is None or actor == SYSTEM:
+            return actor
+        try:
+            user = accounts.get_user(conn, actor.id)
+        except NotFound:
+            raise PermissionDenied("unknown user") from None
+        if not user.active:
+            raise PermissionDenied(f"the account {user.username!r} is deactivated")
+        return user
+
+    def _secretary(self, conn: Connection, actor: User | None, what: str) -> User:
+        user = self._fresh(conn, actor)
+        if user is None or not _is_secretary(user):
+            raise PermissionDenied(f"only the secretariat may {what}")
+        return user
+
+    def _audit(self, conn: Connection, actor: User | None, action: str, object_type: str, object_id: int | None,
+               summary: str, meeting_id: int | None = None) -> None:
+        audit.record(conn, actor, self.now(), action, object_type, object_id, summary, meeting_id)
+
+    # -- accounts ----------------------------------------------------------------------------------
+    def create_user(self, actor: User | None, username: str, name: str, role: str,
+                    password: str | None = None) -> User:
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "create accounts")
+            user = accounts.create_user(conn, self.hasher, username, name, role, password, self.now())
+            self._audit(conn, who, "user.create", "user", user.id, f"created {role} {username!r} ({name})")
+            return user
+
+    def set_password(self, actor: User | None, user_id: int, password: str) -> None:
+        with self._write() as conn:
+            who = self._fresh(conn, actor)
+            if who is None or (who.id != user_id and not _is_secretary(who)):
+                raise PermissionDenied("only the secretariat may set another user's password")
+            accounts.get_user(conn, user_id)
+            accounts.set_password(conn, self.hasher, user_id, password)
+            self._audit(conn, who, "user.password", "user", user_id, "password changed")
+
+    def users(self, actor: User | None) -> list[User]:
+        with self._read() as conn:
+            self._secretary(conn, actor, "list accounts")
+            return accounts.list_users(conn)
+
+    def user(self, username: str) -> User:
+        with self._read() as conn:
+            return accounts.find_user(conn, username)
+
+    def login(self, username: str, password: str) -> Session:
+        """Check the password and open a session; ``PermissionDenied`` (one message for all failures) if wrong."""
+        with self._write() as conn:
+            user = accounts.check_password(conn, self.hasher, username, password)
+            if user is None:
+                raise PermissionDenied("wrong username or password")
+            now = self.now()
+            token = accounts.create_session(conn, user, now, self.session_lifetime)
+            self._audit(conn, user, "session.login", "user", user.id, "logged in")
+            return Session(user, token, accounts.csrf_token(token), now + self.session_lifetime)
+
+    def session_user(self, token: str | None) -> User | None:
+        """The user of a live session token, None if unknown or expired."""
+        if not token:
+            return None
+        with self._write() as conn:
+            return accounts.session_user(conn, token, self.now())
+
+    def logout(self, token: str) -> None:
+        with self._write() as conn:
+            accounts.end_session(conn, token)
+
+    csrf_token = staticmethod(accounts.csrf_token)
+    check_csrf = staticmethod(accounts.check_csrf)
+
+    # -- committees --------------------------------------------------------------------------------
+    def create_committee(self, actor: User | None, municipality: str, name: str,
+                         template: str | None = None) -> Committee:
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "create committees")
+            c = committees.create_committee(conn, municipality, name, template, self.now())
+            self._audit(conn, who, "committee.create", "committee", c.id,
+                        f"created {c.name} ({c.municipality}, template {c.template})")
+            return c
+
+    def add_member(self, actor: User | None, committee_id: int, user_id: int, role: str = "member",
+                   party: str | None = None, term_from: date | None = None, term_to: date | None = None) -> Membership:
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "change committee memberships")
+            user = accounts.get_user(conn, user_id)
+            if user.role != "member":
+                raise InvalidInput(f"{user.username!r} is a {user.role} account; committee seats are for member"
+                                   " accounts")
+            mid = committees.add_membership(conn, committee_id, user_id, role, party,
+                                            term_from or self.now().date(), term_to)
+            self._audit(conn, who, "membership.create", "membership", mid,
+                        f"{user.name} joined committee {committee_id} as {role} ({party or 'no party'})")
+            return next(m for m in committees.memberships(conn, committee_id) if m.id == mid)
+
+    def committees(self, actor: User | None = None) -> list[Committee]:
+        with self._read() as conn:
+            return committees.list_committees(conn)
+
+    def members(self, actor: User | None, committee_id: int, on: date | None = None) -> list[Membership]:
+        with self._read() as conn:
+            committees.get_committee(conn, committee_id)
+            return committees.memberships(conn, committee_id, on)
+
+    # -- who sees what -----------------------------------------------------------------------------
+    def _insider(self, conn: Connection, actor: User | None, meeting: MeetingInfo) -> bool:
+        """May ``actor`` see the meeting's closed content: secretariat, or on the committee that day."""
+        if actor is None:
+            return False
+        if _is_secretary(actor):
+            return True
+        if actor.role != "member":
+            return False
+        from .attendance import called_in  # noqa: PLC0415 (attendance imports agenda; avoid a cycle at import)
+
+        for m in committees.memberships(conn, meeting.committee.id, meeting.start.date()):
+            if m.user_id == actor.id and (m.seat or m.id in called_in(conn, meeting.id)):
+                return True
+        return False
+
+    def _visible(self, conn: Connection, actor: User | None, meeting_id: int) -> tuple[MeetingInfo, bool]:
+        meeting = agenda.get_meeting(conn, meeting_id)
+        insider = self._insider(conn, actor, meeting)
+        if not insider and meeting.agenda_published_at is None and meeting.minutes_published_at is None:
+            raise NotFound(f"no meeting with id {meeting_id}")  # unpublished meetings do not exist for outsiders
+        return meeting, insider
+
+    def meeting(self, actor: User | None, meeting_id: int) -> MeetingInfo:
+        """A meeting with what ``actor`` may see: everything, or public content only (closed items as
+        number + neutral title, attachments only when public and for publication)."""
+        with self._read() as conn:
+            meeting, insider = self._visible(conn, self._fresh(conn, actor), meeting_id)
+            return meeting if insider else public_view(meeting)
+
+    def meetings(self, actor: User | None) -> list[MeetingInfo]:
+        """Meetings ``actor`` may see, newest first (the same redaction as ``meeting``)."""
+        with self._read() as conn:
+            actor = self._fresh(conn, actor)
+            out = []
+            for mid in agenda.meeting_ids(conn):
+                try:
+                    meeting, insider = self._visible(conn, actor, mid)
+                except NotFound:
+                    continue
+                out.append(meeting if insider else public_view(meeting))
+            return out
+
+    def item(self, actor: User | None, item_id: int) -> ItemInfo:
+        with self._read() as conn:
+            meeting, insider = self._visible(conn, self._fresh(conn, actor), agenda.meeting_of_item(conn, item_id))
+            view = meeting if insider else public_view(meeting)
+            return next(i for i in view.items if i.id == item_id)
+
+    def attachment(self, actor: User | None, attachment_id: int) -> tuple[AttachmentInfo, bytes]:
+        """An attachment's bytes, if ``actor`` may see it."""
+        with self._read() as conn:
+            info, data = agenda.attachment(conn, attachment_id)
+            meeting, insider = self._visible(conn, self._fresh(conn, actor), agenda.meeting_of_item(conn, info.item_id))
+            if not insider:
+                item = next(i for i in meeting.items if i.id == info.item_id)
+                if not (item.public and info.publishable):
+                    raise NotFound(f"no attachment with id {attachment_id}")
+            return info, data
+
+    def audit_log(self, actor: User | None, meeting_id: int | None = None) -> list[audit.AuditEntry]:
+        with self._read() as conn:
+            self._secretary(conn, actor, "read the audit log")
+            return audit.entries(conn, meeting_id=meeting_id)
+
+    # -- authoring ---------------------------------------------------------------------------------
+    def create_meeting(self, actor: User | None, committee_id: int, start: datetime, *, title: str | None = None,
+                       place: str | None = None, end: datetime | None = None) -> MeetingInfo:
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "create meetings")
+            mid = agenda.create_meeting(conn, committee_id, start, title=title, place=place, end=end, now=self.now())
+            self._audit(conn, who, "meeting.create", "meeting", mid, f"meeting {start:%Y-%m-%d %H:%M}", mid)
+            return agenda.get_meeting(conn, mid)
+
+    def update_meeting(self, actor: User | None, meeting_id: int, version: int, **changes: Any) -> MeetingInfo:
+        """Change title/place/start/end; ``version`` is the one the editor read (``ConflictError`` if stale)."""
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "edit meetings")
+            ensure_open(conn, meeting_id)
+            agenda.update_meeting(conn, meeting_id, version, changes)
+            self._audit(conn, who, "meeting.update", "meeting", meeting_id, _changed(changes), meeting_id)
+            return agenda.get_meeting(conn, meeting_id)
+
+    def add_item(self, actor: User | None, meeting_id: int, title: str, **fields: Any) -> ItemInfo:
+        """A new item from the committee's section template (``fields``: number, public, closed_title,
+        case_ids, sections={role: text}, deciding_body)."""
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "author agendas")
+            ensure_open(conn, meeting_id)
+            item_id = agenda.add_item(conn, meeting_id, title, **fields)
+            item = agenda.get_item(conn, item_id)
+            self._audit(conn, who, "item.create", "item", item_id,
+                        f"item {item.number} ({'open' if item.public else 'closed'})", meeting_id)
+            return item
+
+    def update_item(self, actor: User | None, item_id: int, version: int, **changes: Any) -> ItemInfo:
+        """Change an item (title, number, public, closed_title, case_ids, sections={role: text}, deciding_body);
+        ``version`` is the one the editor read: a stale one raises ``ConflictError`` naming who changed it."""
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "author agendas")
+            meeting_id = agenda.meeting_of_item(conn, item_id)
+            ensure_open(conn, meeting_id)
+            agenda.update_item(conn, item_id, version, changes)
+            self._audit(conn, who, "item.update", "item", item_id, _changed(changes), meeting_id)
+            return agenda.get_item(conn, item_id)
+
+    def add_attachment(self, actor: User | None, item_id: int, title: str, filename: str, data: bytes, *,
+                       media_type: str = "application/pdf", recommended: bool = False, public: bool = True,
+                       not_for_publication: bool = False) -> AttachmentInfo:
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "add attachments")
+            meeting_id = agenda.meeting_of_item(conn, item_id)
+            ensure_open(conn, meeting_id)
+            info = agenda.add_attachment(conn, item_id, title, filename, data, media_type=media_type,
+                                         recommended=recommended, public=public,
+                                         not_for_publication=not_for_publication, now=self.now())
+            flags = ", ".join(f for f, on in (("recommended", recommended), ("closed", not public),
+                                              ("not for publication", not_for_publication)) if on)
+            self._audit(conn, who, "attachment.create", "attachment", info.id,
+                        f"{title!r} sha256 {info.sha256[:12]}{' (' + flags + ')' if flags else ''}", meeting_id)
+            return info
+
+
+def _changed(changes: dict[str, Any]) -> str:
+    return "changed " + ", ".join(sorted(changes)) if changes else "no change"
+
+
+def public_view(meeting: MeetingInfo) -> MeetingInfo:
+    """What the public may see of a meeting: closed items as number + neutral title only (no real title,
+    no case ids, sections or attachments); of open items only attachments that are public and for publication."""
+    items = []
+    for it in meeting.items:
+        if not it.public:
+            items.append(ItemInfo(it.id, it.meeting_id, it.position, it.number, it.closed_title, it.closed_title,
+                                  False, [], [], None, it.version, []))
+        else:
+            items.append(replace(it, attachments=[a for a in it.attachments if a.publishable]))
+    return replace(meeting, items=items)
