@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# PostgreSQL stores keep their search index in a local folder per archive: tests keep theirs in a temporary
+# folder (inherited by the CLI subprocesses tests start), never in the user's cache.
+if "REFERAT_INDEX_DIR" not in os.environ:
+    os.environ["REFERAT_INDEX_DIR"] = tempfile.mkdtemp(prefix="referat-test-indexes-")
+    atexit.register(shutil.rmtree, os.environ["REFERAT_INDEX_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("REFERAT_SHARED", ROOT.parent / "shared"))

@@ -61,8 +61,8 @@ def run_import(where: str, folder: Path, *, kill_after: int | None) -> tuple[int
 
 
 def index_item_ids(store: Store) -> set[int] | None:
-    """Item ids the search index holds (None for PostgreSQL: its index lives in the item rows)."""
-    index = getattr(store, "index", None)
+    """Item ids the search index holds (for PostgreSQL: this process's index, caught up with the change log)."""
+    index = store.search_index()
     if index is None:
         return None
     index.index.reload()
@@ -78,7 +78,7 @@ def stored_items(store: Store) -> dict[int, list[tuple[int, str, str]]]:
                                 " ORDER BY meeting_id, position").fetchall()
     else:
         rows = store.conn.execute("SELECT meeting_id, id, number, title FROM items"  # type: ignore
-                                  " WHERE length(tsv) > 0 ORDER BY meeting_id, position").fetchall()
+                                  " WHERE retired IS NULL ORDER BY meeting_id, position").fetchall()
     out: dict[int, list[tuple[int, str, str]]] = {}
     for meeting_id, item_id, number, title in rows:
         out.setdefault(int(meeting_id), []).append((int(item_id), number, title))

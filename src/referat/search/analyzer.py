@@ -98,18 +98,35 @@ def expansions(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=400_000)
+def _expanded(word: str) -> str:
+    """A word's expansions as one space-separated string (bulk analysis calls this ~100 times per item)."""
+    return " ".join(expansions(word))
+
+
+@lru_cache(maxsize=400_000)
+def _head(word: str) -> bool:
+    """Can ``word`` be the head of a split compound ("erhvervs" in "erhvervs politik")?"""
+    return word.isalpha() and len(word) >= MIN_HEAD + 1 and word[-1] in LINKING
+
+
+@lru_cache(maxsize=400_000)
+def _tail(word: str) -> bool:
+    return word.isalpha() and word in lexicon()
+
+
 def analyze(text: str) -> Analyzed:
     ws = words(text)
     expanded: list[str] = []
+    append = expanded.append
+    last = len(ws) - 1
     for i, w in enumerate(ws):
-        expanded.extend(expansions(w))
-        if i + 1 < len(ws):
-            nxt = ws[i + 1]
-            # "erhvervs politik": a head ending in a linking letter followed by a known word.
-            if w.isalpha() and nxt.isalpha() and len(w) >= MIN_HEAD + 1 and w[-1] in LINKING and nxt in lexicon():
-                joined = w + nxt
-                expanded.append(joined)
-                expanded.append(stem(joined))
+        append(_expanded(w))
+        # "erhvervs politik": a head ending in a linking letter followed by a known word.
+        if i < last and _head(w) and _tail(ws[i + 1]):
+            joined = w + ws[i + 1]
+            append(joined)
+            append(stem(joined))
     return Analyzed(" ".join(ws), " ".join(expanded))
 
 

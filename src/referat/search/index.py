@@ -25,14 +25,17 @@ from pathlib import Path
 import tantivy
 
 from ..errors import QueryError, StoreError
-from .analyzer import analyze, compound_parts, stem, words
-from .indexing import ItemRow
+from .analyzer import compound_parts, stem, words
+from .indexing import ItemRow, kle_groups
+from .parallel import Fields, analyzed_rows
 from .query import Clause, Query
 
 WS = "referat_ws"
 AUTO_PREFIX_MIN = 4
 MAX_PREFIX_TERMS = 200
-FACET_FIELDS = {"municipality": "f_municipality", "committee": "f_committee", "outcome": "f_outcome"}
+#: facet name -> fast column; ``kle`` (subject group "00.01") and ``person`` ("Name (Party)") hold several values
+FACET_FIELDS = {"municipality": "f_municipality", "committee": "f_committee", "outcome": "f_outcome",
+                "kle": "f_kle", "person": "f_person"}
 SORTS = ("relevance", "date")
 
 
@@ -62,6 +65,8 @@ class IndexFilters:
     day_to: int | None = None
     outcome: str | None = None
     case_prefix: str | None = None
+    kle: str | None = None  # KLE subject group, "00.01"
+    person: str | None = None  # a participant as the ``person`` facet shows them, "Anja Holtze (A)"
 
 
 def case_prefixes(value: str) -> list[str]:
@@ -104,31 +109,42 @@ class SearchIndex:
                 time.sleep(0.05)
 
     def apply(self, meetings: Iterable[tuple[int, list[tuple[int, ItemRow]]]]) -> int:
-        """Make the index hold exactly ``rows`` for each meeting given; one commit."""
+        """Make the index hold exactly ``rows`` for each meeting given; one commit.  Many rows are
+        analysed in worker processes (``parallel``) while this process feeds the index."""
+        batch = list(meetings)
+        flat = [(meeting_id, item_id, row) for meeting_id, rows in batch for item_id, row in rows]
         writer = self._writer()
-        added = 0
         try:
-            for meeting_id, rows in meetings:
+            for meeting_id, _ in batch:
                 writer.delete_documents_by_term("meeting_id", meeting_id)
-                for item_id, row in rows:
-                    writer.add_document(self._document(meeting_id, item_id, row))
-                    added += 1
+            for (meeting_id, item_id, row), fields in zip(flat, analyzed_rows([row for _, _, row in flat])):
+                writer.add_document(self._document(meeting_id, item_id, row, fields))
             writer.commit()
             writer.wait_merging_threads()
         except BaseException:
             writer.rollback()
             raise
-        return added
+        return len(flat)
 
-    def _document(self, meeting_id: int, item_id: int, row: ItemRow) -> tantivy.Document:
+    def clear(self) -> None:
+        """Remove every document (before a rebuild)."""
+        writer = self._writer()
+        try:
+            writer.delete_all_documents()
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+
+    def _document(self, meeting_id: int, item_id: int, row: ItemRow, fields: Fields) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_integer("item_id", item_id)
         doc.add_integer("meeting_id", meeting_id)
-        title = analyze(row.title)
-        body = analyze(row.text[len(row.title):] if row.text.startswith(row.title) else row.text)
-        doc.add_text("title", title.exact)
-        doc.add_text("exact", body.exact)
-        doc.add_text("expanded", f"{title.expanded} {body.expanded}")
+        title, body, expanded = fields
+        doc.add_text("title", title)
+        doc.add_text("exact", body)
+        doc.add_text("expanded", expanded)
         doc.add_text("municipality", row.municipality.lower())
         doc.add_text("committee", " ".join(words(row.committee)))
         doc.add_text("outcome", row.outcome or "none")
@@ -140,6 +156,10 @@ class SearchIndex:
         doc.add_text(FACET_FIELDS["municipality"], row.municipality)
         doc.add_text(FACET_FIELDS["committee"], row.committee)
         doc.add_text(FACET_FIELDS["outcome"], row.outcome or "none")
+        for group in kle_groups(row.case_ids):
+            doc.add_text(FACET_FIELDS["kle"], group)
+        for person in row.persons:
+            doc.add_text(FACET_FIELDS["person"], person)
         return doc
 
     # -- searching ---------------------------------------------------------------
@@ -209,6 +229,10 @@ class SearchIndex:
             out.append(self._term("outcome", f.outcome))
         if f.case_prefix:
             out.append(self._term("cases", f.case_prefix.strip().lower()))
+        if f.kle:
+            out.append(self._term(FACET_FIELDS["kle"], f.kle.strip()))
+        if f.person:
+            out.append(self._term(FACET_FIELDS["person"], f.person.strip()))
         if f.day_from is not None or f.day_to is not None:
             out.append(tantivy.Query.range_query(self.schema, "day", tantivy.FieldType.Integer,
                                                  f.day_from if f.day_from is not None else 0,

@@ -21,6 +21,7 @@ from .migrations import MigrationReport
 
 if TYPE_CHECKING:
     from ..search.facets import Facets
+    from ..search.index import SearchIndex
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class SearchFilters:
     date_to: date | None = None
     outcome: str | None = None
     case_prefix: str | None = None
+    kle: str | None = None  # KLE subject group, e.g. "00.01" (see ``referat.kle``)
+    person: str | None = None  # a participant as the ``person`` facet shows them, e.g. "Anja Holtze (A)"
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def index_filters(f: SearchFilters) -> IndexFilters:
     """The store's filters as the search index takes them."""
     return IndexFilters(
         municipality=f.municipality, committee=f.committee, outcome=f.outcome, case_prefix=f.case_prefix,
+        kle=f.kle, person=f.person,
         day_from=int(f.date_from.strftime("%Y%m%d")) if f.date_from else None,
         day_to=int(f.date_to.strftime("%Y%m%d")) if f.date_to else None)
 
@@ -174,11 +178,19 @@ class Store(ABC):
         backend cannot tell, and the API then refuses ``modified_since`` instead of guessing."""
         return {}
 
+    def reindex(self) -> int:
+        """Rebuild the search index from the stored items (``referat reindex``); returns items indexed."""
+        raise NotImplementedError
+
+    def search_index(self) -> "SearchIndex | None":
+        """The search index, up to date for reading (PostgreSQL catches up with the change log first)."""
+        return getattr(self, "index", None)
+
     def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> "Facets":
-        """Facet counts (municipality, committee, year, outcome) of everything ``query`` matches."""
+        """Facet counts (municipality, committee, year, outcome, KLE group, person) of everything ``query`` matches."""
         from ..search.facets import Facets, facet_counts
 
-        index = getattr(self, "index", None)
+        index = self.search_index()
         if index is None:
             return Facets()
         return facet_counts(index, query, index_filters(filters))

@@ -1,37 +1,40 @@
 """The PostgreSQL store: the same contract as SQLite, for a national archive and many users.
 
-Meetings are canonical JSON plus an ``items`` table, as in SQLite, but the
-search index lives in the same rows: each item has a ``tsvector`` (PostgreSQL's
-``danish`` vector plus our own Danish analysis, see ``search.pgsearch``) under
-a GIN index, so a save is one transaction that changes meeting, items and
-index together, and readers (each statement sees one snapshot) find the old
-or the new version of a meeting, never half.  Concurrent saves of the same
-meeting are serialised by an advisory lock on the meeting key, so two imports
-of one document end with one copy.
+Meetings are canonical JSON plus an ``items`` table, as in SQLite.  A save is
+one transaction (``pgwrite``: rows by COPY) that also appends the meeting to
+the change log ``index_log``; search runs on a local tantivy index that
+follows that log (``pgindex``), the same index and analysis as the SQLite
+store, so both backends find, rank, snippet and count facets identically.
+Readers see the old or the new version of a meeting, never half: the index
+switches a meeting in one commit, and a replaced version's rows stay readable
+for a grace period.  Concurrent saves of the same meeting are serialised by an
+advisory lock on the meeting key, so two imports of one document end with one
+copy.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from .. import canonical
-from ..errors import NotFound, QueryError, StoreError
+from ..errors import NotFound, StoreError
 from ..model import ImportedMeeting
-from ..search.analyzer import words
-from ..search.indexing import item_rows
-from ..search.pgsearch import OPEN_TAG, CLOSE_TAG, compile_query, headline_terms, own_tokens, split_title, to_marks
+from ..search.index import SearchIndex
+from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
-from ..search.snippets import CLOSE, OPEN
-from ..search.facets import FACET_SIZE, FacetValue, Facets
-from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
+from ..search.snippets import snippet
+from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, index_filters
 from .migrations import MigrationTarget, Step, latest, migrate
+from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
+from .pgindex import LogIndex, index_root
+from .pgwrite import PEOPLE, BatchWriter, clean
 
 STEP1 = """
 CREATE TABLE meetings(
@@ -57,25 +60,39 @@ CREATE INDEX item_cases_item ON item_cases(item_id);
 CREATE INDEX item_cases_value ON item_cases(lower(value) text_pattern_ops);
 """
 
-#: the PostgreSQL schema history; append steps, never edit an applied one
-STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STEP1)]
-SCHEMA_VERSION = latest(STEPS)
+STEP2 = """
+ALTER TABLE meetings ADD COLUMN persons TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN retired TIMESTAMPTZ;
+CREATE INDEX items_retired ON items(retired) WHERE retired IS NOT NULL;
+DROP INDEX items_tsv;
+DROP INDEX items_muni_date;
+ALTER TABLE items DROP COLUMN tsv, DROP COLUMN committee_words;
+DROP INDEX item_cases_value;
+CREATE INDEX item_cases_value ON item_cases(value);
+CREATE TABLE index_log(
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, meeting_id BIGINT NOT NULL, op TEXT NOT NULL);
+INSERT INTO index_log(meeting_id, op) SELECT id, 'new' FROM meetings ORDER BY id;
+INSERT INTO meta VALUES('archive_id', gen_random_uuid()::text)
+"""
 
-TSV = ("%(own)s::tsvector || setweight(to_tsvector('danish', %(title)s), 'A')"
-       " || setweight(to_tsvector('danish', %(body)s), 'B')")
-HEADLINE_OPTIONS = (f"StartSel={OPEN_TAG}, StopSel={CLOSE_TAG}, MinWords=20, MaxWords=40, MaxFragments=1,"
-                    " ShortWord=2")
-ORDERS = {"relevance": "score DESC, {t}.id", "date": "{t}.date DESC NULLS LAST, score DESC, {t}.id"}
-RANK_NORMALIZATION = 1  # divide by 1 + log(length): long items do not win by size alone
+
+def _backfill_persons(conn: psycopg.Connection[Any]) -> None:
+    """Step 2: the participants of every stored meeting, for the ``person`` facet."""
+    for meeting_id, payload in conn.execute("SELECT id, canonical FROM meetings").fetchall():
+        persons = "\n".join(meeting_persons(canonical.loads(payload).meeting))
+        conn.execute("UPDATE meetings SET persons=%s WHERE id=%s", (clean(persons), meeting_id))
+
+
+#: the PostgreSQL schema history; append steps, never edit an applied one
+STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STEP1),
+         Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
+              " meeting participants for the person facet", STEP2, run=_backfill_persons),
+         Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor()))]
+SCHEMA_VERSION = latest(STEPS)
 
 
 def redact(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
-
-
-def _t(text: str) -> str:
-    """PostgreSQL text cannot hold NUL."""
-    return text.replace("\x00", "")
 
 
 class _Target(MigrationTarget):
@@ -109,7 +126,7 @@ class _Target(MigrationTarget):
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return _t(value)
+        return clean(value)
     if isinstance(value, (list, tuple)):
         return type(value)(_clean(v) for v in value)
     if isinstance(value, dict):
@@ -120,16 +137,12 @@ def _clean(value: Any) -> Any:
 BIGINT = 2 ** 63
 
 
-def _like_prefix(prefix: str) -> str:
-    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _day(value: date | None) -> datetime | None:
     return datetime(value.year, value.month, value.day) if value else None
 
 
 class PostgresStore(Store):
-    def __init__(self, url: str, *, autoflush: bool = True) -> None:
+    def __init__(self, url: str, *, autoflush: bool = True, index_dir: str | Path | None = None) -> None:
         self.url = url
         self.autoflush = autoflush
         try:
@@ -139,97 +152,58 @@ class PostgresStore(Store):
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {first}") from None
         try:
             self.migration = migrate(_Target(self.conn), STEPS)
+            archive = self.conn.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0]
+            self.log_index = LogIndex(self.conn, index_root(index_dir) / f"pg-{archive}")
         except psycopg.Error as exc:
             self.conn.close()
             raise StoreError(f"cannot migrate the PostgreSQL store {redact(url)}: {exc}") from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    @property
+    def index(self) -> SearchIndex:
+        """The local search index (as is; ``search_index`` brings it up to date first)."""
+        return self.log_index.index
 
     # -- writing -----------------------------------------------------------------
     def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
         try:
-            return self._save(record, meeting_id)
+            with self.conn.transaction():
+                writer = BatchWriter(self.conn.cursor(), item_rows)
+                result = writer.save(record, meeting_id)
+                writer.finish()
         except psycopg.Error as exc:
             raise StoreError(f"cannot save {record.document.source_name} in PostgreSQL: {exc}") from None
+        if self.autoflush:
+            self.flush()
+        return result
 
     def save_many(self, records: Iterable[ImportedMeeting]) -> list[SaveResult]:
-        """Bulk import: the whole batch in one transaction (one commit, pipelined statements); if the
-        batch fails (a deadlock with another bulk import, bad data), it is saved one record at a time."""
+        """Bulk import: the whole batch in one transaction, item rows by COPY; if the batch fails (a deadlock
+        with another bulk import, bad data), it is saved one record at a time."""
         batch = list(records)
         try:
             with self.conn.transaction():
-                cur = self.conn.cursor()
-                return [self._save_in(cur, record, None) for record in batch]
+                writer = BatchWriter(self.conn.cursor(), item_rows)
+                results = [writer.save(record, None) for record in batch]
+                writer.finish()
         except psycopg.Error:
             return [self.save(record) for record in batch]
-
-    def _save(self, record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
-        with self.conn.transaction():
-            return self._save_in(self.conn.cursor(), record, wanted_id)
-
-    def _save_in(self, cur: psycopg.Cursor[Any], record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
-        doc = record.document
-        key = meeting_key(record)
-        m = record.meeting
-        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("referat-meeting:" + key,))
-        row = cur.execute("SELECT meeting_id FROM documents WHERE sha256=%s", (doc.sha256,)).fetchone()
-        if row:
-            return SaveResult(int(row[0]), "unchanged")
-        payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
-        start = m.start.isoformat() if m.start else None
-        old = cur.execute("SELECT id FROM meetings WHERE key=%s FOR UPDATE", (key,)).fetchone()
-        if old:
-            meeting_id, status = int(old[0]), "replaced"
-            cur.execute("DELETE FROM items WHERE meeting_id=%s", (meeting_id,))
-            cur.execute("DELETE FROM documents WHERE meeting_id=%s", (meeting_id,))
-            cur.execute("UPDATE meetings SET canonical=%s, start=%s WHERE id=%s", (payload, start, meeting_id))
-        else:
-            if wanted_id is not None:
-                cur.execute("INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical)"
-                            " VALUES(%s,%s,%s,%s,%s,%s,%s)",
-                            (wanted_id, key, _t(m.municipality), _t(m.committee), m.kind, start, payload))
-                cur.execute("SELECT setval(pg_get_serial_sequence('meetings', 'id'),"
-                            " greatest((SELECT max(id) FROM meetings), 1))")
-                meeting_id = wanted_id
-            else:
-                meeting_id = int(cur.execute(
-                    "INSERT INTO meetings(key, municipality, committee, kind, start, canonical)"
-                    " VALUES(%s,%s,%s,%s,%s,%s) RETURNING id",
-                    (key, _t(m.municipality), _t(m.committee), m.kind, start, payload)).fetchone()[0])
-            status = "new"
-        cur.execute("INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version,"
-                    " pages, size, warnings) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    (doc.sha256, meeting_id, _t(doc.source_name), doc.format, doc.importer, doc.importer_version,
-                     doc.pages, doc.size, json.dumps(doc.warnings, ensure_ascii=False)))
-        self._insert_items(cur, meeting_id, record)
-        return SaveResult(meeting_id, status)
-
-    def _insert_items(self, cur: psycopg.Cursor[Any], meeting_id: int, record: ImportedMeeting) -> None:
-        rows = list(item_rows(record))
-        if not rows:
-            return
-        ids = [r[0] for r in cur.execute("SELECT nextval(pg_get_serial_sequence('items', 'id'))"
-                                         " FROM generate_series(1, %s)", (len(rows),)).fetchall()]
-        params = []
-        cases = []
-        for item_id, row in zip(ids, rows):
-            title, text = _t(row.title), _t(row.text)
-            params.append({
-                "id": item_id, "meeting": meeting_id, "position": row.position, "number": _t(row.number),
-                "title": title, "public": row.public, "outcome": row.outcome,
-                "date": date.fromisoformat(row.date) if row.date else None, "municipality": _t(row.municipality),
-                "committee": _t(row.committee), "committee_words": " ".join(words(row.committee)), "text": text,
-                "own": own_tokens(title, text), "body": split_title(title, text)})
-            cases.extend((item_id, _t(c.value), c.scheme) for c in row.case_ids)
-        cur.executemany(
-            "INSERT INTO items(id, meeting_id, position, number, title, public, outcome, date, municipality,"
-            " committee, committee_words, text, tsv) VALUES(%(id)s, %(meeting)s, %(position)s, %(number)s,"
-            " %(title)s, %(public)s, %(outcome)s, %(date)s, %(municipality)s, %(committee)s, %(committee_words)s,"
-            f" %(text)s, {TSV})", params)
-        if cases:
-            cur.executemany("INSERT INTO item_cases(item_id, value, scheme) VALUES(%s,%s,%s)", cases)
+        if self.autoflush:
+            self.flush()
+        return results
 
     def flush(self) -> int:
-        """Nothing to do: the index is updated in the same transaction as the items."""
-        return 0
+        """Bring this process's search index up to date with the change log; returns items indexed."""
+        return self.log_index.catch_up()
+
+    def reindex(self) -> int:
+        return self.log_index.rebuild()
+
+    def search_index(self) -> SearchIndex:
+        self.log_index.catch_up()
+        return self.log_index.index
 
     # -- reading -----------------------------------------------------------------
     def _read(self, sql: str, params: Any = None) -> list[Any]:
@@ -248,8 +222,8 @@ class PostgresStore(Store):
         return canonical.loads(row[0])
 
     def item_id(self, meeting_id: int, number: str) -> int:
-        rows = self._read("SELECT id FROM items WHERE meeting_id=%s AND number=%s ORDER BY position LIMIT 1",
-                          (meeting_id, number)) if abs(meeting_id) < BIGINT else []
+        rows = self._read("SELECT id FROM items WHERE meeting_id=%s AND number=%s AND retired IS NULL"
+                          " ORDER BY position LIMIT 1", (meeting_id, number)) if abs(meeting_id) < BIGINT else []
         row = rows[0] if rows else None
         if row is None:
             raise NotFound(f"meeting {meeting_id} has no item {number}")
@@ -258,90 +232,31 @@ class PostgresStore(Store):
     def meetings(self) -> list[MeetingSummary]:
         rows = self._read(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
-            " i.meeting_id=m.id), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
-            " ORDER BY m.start DESC NULLS LAST, m.id")
+            " i.meeting_id=m.id AND i.retired IS NULL), d.source_name, d.format FROM meetings m"
+            " JOIN documents d ON d.meeting_id=m.id ORDER BY m.start DESC NULLS LAST, m.id")
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
 
-    def _where(self, f: SearchFilters, params: dict[str, Any]) -> str:
-        conds = ["i.tsv @@ %(q)s::tsquery"]
-        if f.municipality:
-            conds.append("lower(i.municipality) = lower(%(municipality)s)")
-            params["municipality"] = f.municipality
-        if f.committee:
-            ws = words(f.committee)
-            if ws:
-                conds.append("(' ' || i.committee_words || ' ') LIKE %(committee)s")
-                params["committee"] = "% " + " ".join(ws) + " %"
-        if f.outcome:
-            conds.append("coalesce(i.outcome, 'none') = %(outcome)s")
-            params["outcome"] = f.outcome
-        if f.case_prefix is not None:
-            prefix = f.case_prefix.strip().lower()
-            if len(prefix) < 2:
-                conds.append("false")
-            else:
-                conds.append("EXISTS (SELECT 1 FROM item_cases c WHERE c.item_id = i.id"
-                             " AND lower(c.value) LIKE %(case)s)")
-                params["case"] = _like_prefix(prefix)
-        if f.date_from:
-            conds.append("i.date >= %(date_from)s")
-            params["date_from"] = f.date_from
-        if f.date_to:
-            conds.append("i.date <= %(date_to)s")
-            params["date_to"] = f.date_to
-        return " AND ".join(conds)
-
     def search(self, query: Query, filters: SearchFilters = SearchFilters(), *, limit: int = 20,
                offset: int = 0, count: bool = False, sort: str = "relevance") -> SearchResult:
-        if sort not in ORDERS:
-            raise QueryError(f"unknown sort order {sort!r}")
-        params: dict[str, Any] = {"q": compile_query(query), "limit": limit, "offset": offset,
-                                  "options": HEADLINE_OPTIONS}
-        where = self._where(filters, params)
-        headline = []
-        for n, (kind, arg) in enumerate(headline_terms(query)):
-            params[f"h{n}"] = arg
-            fn = "phraseto_tsquery" if kind == "phrase" else "to_tsquery"
-            headline.append(f"{fn}('simple', %(h{n})s)")
-        hq = " || ".join(headline) or "''::tsquery"
-        sql = (
-            "SELECT t.id, t.meeting_id, t.municipality, t.committee, t.date, t.number, t.title, t.outcome, t.public,"
-            f" t.score, ts_headline('simple', t.text, {hq}, %(options)s) FROM ("
-            " SELECT i.id, i.meeting_id, i.municipality, i.committee, i.date, i.number, i.title, i.outcome,"
-            f" i.public, i.text, ts_rank_cd(i.tsv, %(q)s::tsquery, {RANK_NORMALIZATION}) AS score"
-            f" FROM items i WHERE {where} ORDER BY {ORDERS[sort].format(t='i')} LIMIT %(limit)s OFFSET %(offset)s) t"
-            f" ORDER BY {ORDERS[sort].format(t='t')}")
-        try:
-            params = _clean(params)
-            rows = self.conn.execute(sql, params).fetchall()
-            total = None
-            if count:
-                total = int(self.conn.execute(f"SELECT count(*) FROM items i WHERE {where}", params).fetchone()[0])
-        except psycopg.errors.SyntaxError as exc:
-            raise QueryError(f"cannot search for {query.text!r}: {exc}") from None
-        except psycopg.Error as exc:
-            raise StoreError(f"PostgreSQL search failed: {exc}") from None
-        hits = [Hit(item_id=int(r[0]), meeting_id=int(r[1]), municipality=r[2], committee=r[3], start=_day(r[4]),
-                    number=r[5], title=r[6], outcome=r[7], public=bool(r[8]), score=float(r[9]),
-                    snippet=to_marks(r[10], OPEN, CLOSE)) for r in rows]
+        index = self.search_index()
+        # The index and the rows are read one after the other; if a writer replaced a meeting in between and
+        # the retired rows are gone, catch up and search again.
+        for _attempt in range(5):
+            total, ranked = index.search(query, index_filters(filters), limit=limit, offset=offset, count=count,
+                                         sort=sort)
+            ids = [item_id for item_id, _ in ranked]
+            rows = {int(r[0]): r for r in self._read(
+                "SELECT id, meeting_id, municipality, committee, date, number, title, outcome, public, text"
+                " FROM items WHERE id = ANY(%s)", (ids,))} if ids else {}
+            if len(rows) == len(ids):
+                break
+            self.log_index.catch_up()
+        hits = [Hit(item_id=item_id, meeting_id=int(r[1]), municipality=r[2], committee=r[3], start=_day(r[4]),
+                    number=r[5], title=r[6], outcome=r[7], public=bool(r[8]), score=score,
+                    snippet=snippet(r[9], query))
+                for item_id, score in ranked if (r := rows.get(item_id))]
         return SearchResult(query=query.text, hits=hits, total=total)
-
-    def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> Facets:
-        """Facet counts (municipality, committee, year, outcome) of every match, in one statement."""
-        params: dict[str, Any] = {"q": compile_query(query), "size": FACET_SIZE}
-        where = self._where(filters, params)
-        groups = {"municipality": "i.municipality", "committee": "i.committee",
-                  "year": "extract(year FROM i.date)::int::text", "outcome": "coalesce(i.outcome, 'none')"}
-        parts = [f"(SELECT '{name}', {expr}, count(*) FROM matched i WHERE {expr} IS NOT NULL GROUP BY 2"
-                 f" ORDER BY 3 DESC, 2 LIMIT %(size)s)" for name, expr in groups.items()]
-        sql = (f"WITH matched AS MATERIALIZED (SELECT i.municipality, i.committee, i.outcome, i.date FROM items i"
-               f" WHERE {where}) " + " UNION ALL ".join(parts))
-        out = Facets()
-        for name, value, n in self._read(sql, params):
-            getattr(out, name).append(FacetValue(str(value), int(n)))
-        out.year.sort(key=lambda v: v.value, reverse=True)
-        return out
 
     def recent_meetings(self, limit: int = 20, offset: int = 0, *, municipality: str | None = None,
                         committee: str | None = None) -> list[MeetingSummary]:
@@ -352,8 +267,8 @@ class PostgresStore(Store):
                 args.append(value)
         rows = self._read(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
-            " i.meeting_id=m.id), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
-            f" {'WHERE ' + ' AND '.join(where) if where else ''}"
+            " i.meeting_id=m.id AND i.retired IS NULL), d.source_name, d.format FROM meetings m"
+            f" JOIN documents d ON d.meeting_id=m.id {'WHERE ' + ' AND '.join(where) if where else ''}"
             " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (*args, limit, offset))
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
@@ -369,10 +284,13 @@ class PostgresStore(Store):
         rows = self._read(
             "SELECT DISTINCT ON (m.start, i.id) i.id, i.meeting_id, i.municipality, i.committee, m.start, i.number,"
             " i.title, i.outcome, i.public, c.value FROM item_cases c JOIN items i ON i.id=c.item_id"
-            " JOIN meetings m ON m.id=i.meeting_id WHERE c.value = ANY(%s) ORDER BY m.start NULLS FIRST, i.id",
-            (list(case_ids),))
+            " JOIN meetings m ON m.id=i.meeting_id WHERE c.value = ANY(%s) AND i.retired IS NULL"
+            " ORDER BY m.start NULLS FIRST, i.id", (list(case_ids),))
         return [CaseItem(int(r[0]), int(r[1]), r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5],
                          r[6], r[7], bool(r[8]), r[9]) for r in rows]
+
+    def _people(self) -> tuple[psycopg.Connection[Any], PeopleTables]:
+        return self.conn, PEOPLE
 
     def close(self) -> None:
         self.conn.close()

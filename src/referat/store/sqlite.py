@@ -23,7 +23,7 @@ from ..errors import NotFound, StoreError
 from ..model import ImportedMeeting
 from ..model import CaseId
 from ..search.index import SearchIndex
-from ..search.indexing import ItemRow, item_rows
+from ..search.indexing import ItemRow, item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
@@ -51,8 +51,20 @@ CREATE INDEX IF NOT EXISTS item_cases_item ON item_cases(item_id);
 CREATE TABLE IF NOT EXISTS index_pending(meeting_id INTEGER PRIMARY KEY);
 """
 
+
+
+def _backfill_persons(db: sqlite3.Connection) -> None:
+    """Step 2: the participants of every stored meeting, for the ``person`` facet (then index everything again)."""
+    for meeting_id, payload in db.execute("SELECT id, canonical FROM meetings").fetchall():
+        persons = "\n".join(meeting_persons(canonical.loads(payload).meeting))
+        db.execute("UPDATE meetings SET persons=? WHERE id=?", (persons, meeting_id))
+    db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
+
+
 #: the SQLite schema history; append steps, never edit an applied one
-STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1)]
+STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
+         Step(2, "meeting participants for the person facet", "ALTER TABLE meetings ADD COLUMN persons TEXT"
+              " NOT NULL DEFAULT ''", run=_backfill_persons)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -130,15 +142,18 @@ class SQLiteStore(Store):
             m = record.meeting
             payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
             start = m.start.isoformat() if m.start else None
+            persons = "\n".join(meeting_persons(m))
             old = self.db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
             if old:
                 meeting_id, status = old[0], "replaced"
                 self._delete_content(meeting_id)
-                self.db.execute("UPDATE meetings SET canonical=?, start=? WHERE id=?", (payload, start, meeting_id))
+                self.db.execute("UPDATE meetings SET canonical=?, start=?, persons=? WHERE id=?",
+                                (payload, start, persons, meeting_id))
             else:
                 cur = self.db.execute(
-                    "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical) VALUES(?,?,?,?,?,?,?)",
-                    (wanted_id, key, m.municipality, m.committee, m.kind, start, payload))
+                    "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical, persons)"
+                    " VALUES(?,?,?,?,?,?,?,?)", (wanted_id, key, m.municipality, m.committee, m.kind, start, payload,
+                                                 persons))
                 meeting_id, status = int(cur.lastrowid or 0), "new"
             self.db.execute(
                 "INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"
@@ -177,7 +192,15 @@ class SQLiteStore(Store):
             raise
         return added
 
+    def reindex(self) -> int:
+        """Empty the search index and index every stored meeting again."""
+        self.index.clear()
+        self.db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
+        return self.flush()
+
     def _rows(self, meeting_id: int) -> list[tuple[int, ItemRow]]:
+        found = self.db.execute("SELECT persons FROM meetings WHERE id=?", (meeting_id,)).fetchone()
+        persons = found[0].split("\n") if found and found[0] else []
         cases: dict[int, list[CaseId]] = {}
         for item_id, value, scheme in self.db.execute(
                 "SELECT c.item_id, c.value, c.scheme FROM item_cases c JOIN items i ON i.id=c.item_id"
@@ -186,7 +209,8 @@ class SQLiteStore(Store):
         rows = self.db.execute("SELECT id, position, number, title, public, outcome, date, municipality, committee,"
                                " text FROM items WHERE meeting_id=? AND retired=0 ORDER BY position", (meeting_id,))
         return [(r[0], ItemRow(position=r[1], number=r[2], title=r[3], public=bool(r[4]), outcome=r[5], date=r[6],
-                               municipality=r[7], committee=r[8], text=r[9], case_ids=cases.get(r[0], [])))
+                               municipality=r[7], committee=r[8], text=r[9], case_ids=cases.get(r[0], []),
+                               persons=persons))
                 for r in rows]
 
     def _delete_content(self, meeting_id: int) -> None:

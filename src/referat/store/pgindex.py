@@ -1,0 +1,125 @@
+"""The PostgreSQL store's search index: a local tantivy index that follows a change log.
+
+Why not PostgreSQL's own full text: ``ts_rank_cd`` ranks every match, so a
+common word at 200k items took 1.2 s (p99) and facets 0.8 s; tantivy (the
+index the SQLite store uses) ranks top-k with block-max WAND and counts facets
+over fast columns in milliseconds, and keeps search identical on both backends.
+
+How it stays correct with several app servers: every save appends the changed
+meeting ids to ``index_log`` (sequence number, meeting id, op) in the same
+transaction as the change.  Each process keeps its own index folder (by
+default one per archive under the user's cache; ``REFERAT_INDEX_DIR`` or
+``--index-dir`` choose the root) with the last sequence number it applied,
+and before every search it applies the log entries after that number: it
+re-reads each named meeting's current items (one statement, one snapshot) and
+replaces the meeting's documents in the index.  Applying is idempotent, so a
+crash between index commit and the recorded number only repeats work.
+
+Sequence numbers are taken under a transaction-level advisory lock held until
+commit (``LOG_LOCK``), so they become visible in order: a reader that has seen
+number N can never later meet a committed number below N.  A replaced
+meeting's old item rows stay (``retired``) for ``RETIRED_GRACE_SECONDS``, so a
+search that ranked them just before the switch still returns them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from ..errors import StoreError
+from ..model import CaseId
+from ..search.index import SearchIndex
+from ..search.indexing import ItemRow
+
+#: advisory lock key serialising sequence numbers of ``index_log`` ("referat-index-log")
+LOG_LOCK = 0x7265666572617431
+RETIRED_GRACE_SECONDS = 30
+#: log entries (meetings) applied per index commit
+LOG_BATCH = 5000
+MARK = "referat-applied-seq"
+
+ROWS_SQL = (
+    "SELECT i.id, i.meeting_id, i.position, i.number, i.title, i.public, i.outcome, i.date, i.municipality,"
+    " i.committee, i.text, m.persons,"
+    " ARRAY(SELECT c.value FROM item_cases c WHERE c.item_id = i.id ORDER BY c.ctid),"
+    " ARRAY(SELECT c.scheme FROM item_cases c WHERE c.item_id = i.id ORDER BY c.ctid)"
+    " FROM items i JOIN meetings m ON m.id = i.meeting_id"
+    " WHERE i.meeting_id = ANY(%s) AND i.retired IS NULL ORDER BY i.meeting_id, i.position")
+
+
+def index_root(option: str | Path | None = None) -> Path:
+    """Where local indexes of PostgreSQL archives live: the option, ``$REFERAT_INDEX_DIR``, or the user's cache."""
+    if option:
+        return Path(option)
+    env = os.environ.get("REFERAT_INDEX_DIR")
+    if env:
+        return Path(env)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "referat" / "indexes"
+
+
+class LogIndex:
+    """One process's index of one archive, and how far along the archive's change log it is."""
+
+    def __init__(self, conn: psycopg.Connection[Any], folder: Path) -> None:
+        self.conn = conn
+        self.folder = folder
+        self.index = SearchIndex(folder)
+        self._lock = threading.Lock()
+        self.applied = 0 if self.index.rebuilt else self._read_mark()
+        top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM index_log").fetchone()[0])
+        if top < self.applied:  # the database was restored to an earlier state: this index is ahead of it
+            self.index.clear()
+            self._write_mark(0)
+
+    def _read_mark(self) -> int:
+        try:
+            return int((self.folder / MARK).read_text("ascii").strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def _write_mark(self, seq: int) -> None:
+        tmp = self.folder / f"{MARK}.{os.getpid()}.{threading.get_ident()}"
+        tmp.write_text(str(seq), "ascii")
+        os.replace(tmp, self.folder / MARK)
+        self.applied = seq
+
+    def catch_up(self) -> int:
+        """Apply every log entry after the last applied one; returns items indexed."""
+        added = 0
+        with self._lock:
+            # another process sharing this folder may have gone further (applying again would be harmless)
+            self.applied = max(self.applied, self._read_mark())
+            while True:
+                try:
+                    log = self.conn.execute("SELECT seq, meeting_id FROM index_log WHERE seq > %s ORDER BY seq"
+                                            " LIMIT %s", (self.applied, LOG_BATCH)).fetchall()
+                    if not log:
+                        return added
+                    meetings = list(dict.fromkeys(int(m) for _, m in log))
+                    rows = self.conn.execute(ROWS_SQL, (meetings,)).fetchall()
+                except psycopg.Error as exc:
+                    raise StoreError(f"cannot read the PostgreSQL change log: {exc}") from None
+                by_meeting: dict[int, list[tuple[int, ItemRow]]] = {m: [] for m in meetings}
+                for r in rows:
+                    by_meeting[int(r[1])].append((int(r[0]), ItemRow(
+                        position=r[2], number=r[3], title=r[4], public=bool(r[5]), outcome=r[6],
+                        date=r[7].isoformat() if r[7] else None, municipality=r[8], committee=r[9], text=r[10],
+                        case_ids=[CaseId(v, s) for v, s in zip(r[12], r[13])],
+                        persons=r[11].split("\n") if r[11] else [])))
+                added += self.index.apply(by_meeting.items())
+                self._write_mark(int(log[-1][0]))
+                if len(log) < LOG_BATCH:
+                    return added
+
+    def rebuild(self) -> int:
+        """Empty the index and apply the whole log again."""
+        with self._lock:
+            self.index.clear()
+            self._write_mark(0)
+        return self.catch_up()
