@@ -32,9 +32,8 @@ from ..search.query import Query
 from ..search.snippets import snippet
 from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, index_filters
 from .migrations import MigrationTarget, Step, latest, migrate
-from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
-from .pgwrite import PEOPLE, BatchWriter, clean
+from .pgwrite import BatchWriter, clean
 
 STEP1 = """
 CREATE TABLE meetings(
@@ -86,8 +85,7 @@ def _backfill_persons(conn: psycopg.Connection[Any]) -> None:
 #: the PostgreSQL schema history; append steps, never edit an applied one
 STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STEP1),
          Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
-              " meeting participants for the person facet", STEP2, run=_backfill_persons),
-         Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor()))]
+              " meeting participants for the person facet", STEP2, run=_backfill_persons)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -288,9 +286,6 @@ class PostgresStore(Store):
             " ORDER BY m.start NULLS FIRST, i.id", (list(case_ids),))
         return [CaseItem(int(r[0]), int(r[1]), r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5],
                          r[6], r[7], bool(r[8]), r[9]) for r in rows]
-
-    def _people(self) -> tuple[psycopg.Connection[Any], PeopleTables]:
-        return self.conn, PEOPLE
 
     def close(self) -> None:
         self.conn.close()
