@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import pytest
 
+from referat.persons import person_key
+
 from .backends import in_ci, real_archive
 
 HERE = Path(__file__).resolve().parent / "browser"
@@ -208,7 +210,9 @@ def _page_types(store: Any) -> list[tuple[str, str]]:
     pages = [("front", "/"), ("search-empty", "/soeg"), ("search", "/soeg?q=budget"),
              ("search-filtered", "/soeg?q=budget&kommune=Aarhus&sorter=dato"),
              ("meeting", f"/moede/{with_people.id}"), ("item", f"/moede/{with_people.id}/punkt/{public.number}"),
-             ("committee", committee), ("not-found", "/moede/999999"), ("bad-request", "/soeg?q=x&side=abc")]
+             ("committee", committee), ("person", "/person/" + person_key(record.municipality,
+                                                                           record.participants[0].person.name)),
+             ("not-found", "/moede/999999"), ("bad-request", "/soeg?q=x&side=abc")]
     if closed:
         pages.append(("item-closed", f"/moede/{closed[0]}/punkt/{closed[1]}"))
     return pages

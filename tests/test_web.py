@@ -190,3 +190,51 @@ def test_hostile_paths_never_500(client, path):
 
 def test_post_is_refused(client):
     assert client.post("/soeg", data={"q": "x"}).status_code == 405
+
+
+def test_meeting_participants_link_to_person_pages_with_memberships_and_attendance(client, store):
+    meeting_id = _meeting_id(store, "Sundheds- og Forebyggelsesudvalget", "xml")
+    meeting = client.get(f"/moede/{meeting_id}.json").json()["meeting"]
+    chair = next(p for p in meeting["participants"] if p["role"] == "formand")
+    assert chair["url"] == "/person/ballerup/lolan-ottesen"
+    assert f'href="{chair["url"]}"' in client.get(f"/moede/{meeting_id}").text
+    page = client.get(chair["url"])
+    assert page.status_code == 200 and "<h1>Lolan Ottesen (A)</h1>" in page.text
+    assert "Medlemskaber" in page.text and "Fremmøde" in page.text and "formand" in page.text
+    j = client.get(chair["url"] + ".json").json()
+    assert j["person"]["name"] == "Lolan Ottesen" and j["person"]["municipality"] == "Ballerup"
+    [seat] = j["memberships"]
+    assert seat["committee"] == "Sundheds- og Forebyggelsesudvalget" and seat["party"] == "A" and seat["current"]
+    listed = [m for m in store.meetings() if m.committee == seat["committee"]]
+    assert seat["present"] + seat["absent"] == len(listed) == len(j["attendance"]["meetings"])
+    assert {a["url"] for a in j["attendance"]["meetings"]} == {f"/moede/{m.id}" for m in listed}
+
+
+def test_person_page_shows_item_absences_and_dissents(client):
+    j = client.get("/person/aarhus/solveig-munk.json").json()
+    [dissent] = j["mentions"]
+    assert dissent["kind"] == "dissent" and "kunne ikke tiltræde" in dissent["text"]
+    assert client.get(dissent["url"]).status_code == 200
+    absent = client.get("/person/albertslund/dogan-polat.json").json()["mentions"]
+    assert absent and {m["kind"] for m in absent} == {"absent"}
+    assert "Dogan Polat" in client.get("/person/albertslund/dogan-polat").text
+
+
+def test_committee_page_lists_current_members_with_party_and_role(client, store):
+    meeting_id = _meeting_id(store, "Udvalget for plan, udvikling og kultur (PUK)", "xml")
+    participants = store.get(meeting_id).meeting.participants
+    r = client.get("/kommune/Syddjurs/udvalg/Udvalget%20for%20plan%2C%20udvikling%20og%20kultur%20%28PUK%29.json")
+    members = r.json()["members"]
+    assert {m["name"] for m in members["current"]} == {p.person.name for p in participants}
+    assert members["past"] == []
+    assert all(m["url"].startswith("/person/syddjurs/") and m["party"] for m in members["current"])
+    html = client.get("/kommune/Syddjurs/udvalg/Udvalget%20for%20plan%2C%20udvikling%20og%20kultur%20%28PUK%29").text
+    assert "Nuværende medlemmer" in html and 'href="/person/syddjurs/' in html
+
+
+@pytest.mark.parametrize("path", ["/person/aarhus/ingen-saadan-person", "/person/aarhus/ingen.json",
+                                  "/person/AARHUS/x", "/person/%00/x", "/person/aarhus/" + "x" * 300,
+                                  "/person/aarhus/x'%20OR%201=1--"])
+def test_unknown_or_malformed_person_is_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404

@@ -18,6 +18,7 @@ from ..model import ImportedMeeting
 from ..search.index import IndexFilters
 from ..search.query import Query
 from .migrations import MigrationReport
+from .people import PeopleReads
 
 if TYPE_CHECKING:
     from ..search.facets import Facets
@@ -110,7 +111,7 @@ def meeting_key(record: ImportedMeeting) -> str:
     return "|".join([m.municipality, m.committee.casefold(), m.kind, start, record.document.format])
 
 
-class Store(ABC):
+class Store(PeopleReads, ABC):
     #: when False, ``save`` only queues index updates and ``flush`` applies them (bulk imports)
     autoflush: bool = True
 

@@ -14,7 +14,7 @@ copy.  The transaction ends by appending the saved meetings to ``index_log``.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 import psycopg
@@ -23,6 +23,7 @@ from .. import canonical
 from ..model import ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
 from .base import SaveResult, meeting_key
+from .people import PeopleTables
 from .pgindex import LOG_LOCK, RETIRED_GRACE_SECONDS
 
 ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, municipality, committee, text"
@@ -31,6 +32,9 @@ ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, 
 def clean(text: str) -> str:
     """PostgreSQL text cannot hold NUL."""
     return text.replace("\x00", "")
+
+#: the people tables (``store.people``) in PostgreSQL's dialect, written in the save transaction
+PEOPLE = PeopleTables("%s", clean, lambda: datetime.now(timezone.utc))
 
 
 class BatchWriter:
@@ -79,6 +83,7 @@ class BatchWriter:
                     " pages, size, warnings) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                     (doc.sha256, meeting_id, clean(doc.source_name), doc.format, doc.importer, doc.importer_version,
                      doc.pages, doc.size, clean(json.dumps(doc.warnings, ensure_ascii=False))))
+        PEOPLE.replace(cur, meeting_id, record)
         self.items.extend((meeting_id, row) for row in self.rows_of(record))
         self.buffered.add(meeting_id)
         self.log.append((meeting_id, status))

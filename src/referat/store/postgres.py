@@ -32,8 +32,9 @@ from ..search.query import Query
 from ..search.snippets import snippet
 from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, index_filters
 from .migrations import MigrationTarget, Step, latest, migrate
+from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
-from .pgwrite import BatchWriter, clean
+from .pgwrite import PEOPLE, BatchWriter, clean
 
 STEP1 = """
 CREATE TABLE meetings(
@@ -85,7 +86,8 @@ def _backfill_persons(conn: psycopg.Connection[Any]) -> None:
 #: the PostgreSQL schema history; append steps, never edit an applied one
 STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STEP1),
          Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
-              " meeting participants for the person facet", STEP2, run=_backfill_persons)]
+              " meeting participants for the person facet", STEP2, run=_backfill_persons),
+         Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor()))]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -286,6 +288,9 @@ class PostgresStore(Store):
             " ORDER BY m.start NULLS FIRST, i.id", (list(case_ids),))
         return [CaseItem(int(r[0]), int(r[1]), r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5],
                          r[6], r[7], bool(r[8]), r[9]) for r in rows]
+
+    def _people(self) -> tuple[psycopg.Connection[Any], PeopleTables]:
+        return self.conn, PEOPLE
 
     def close(self) -> None:
         self.conn.close()

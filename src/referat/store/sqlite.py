@@ -27,6 +27,7 @@ from ..search.indexing import ItemRow, item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
+from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
 from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
 from .base import index_filters as to_index_filters
 
@@ -64,8 +65,10 @@ def _backfill_persons(db: sqlite3.Connection) -> None:
 #: the SQLite schema history; append steps, never edit an applied one
 STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(2, "meeting participants for the person facet", "ALTER TABLE meetings ADD COLUMN persons TEXT"
-              " NOT NULL DEFAULT ''", run=_backfill_persons)]
+              " NOT NULL DEFAULT ''", run=_backfill_persons),
+         Step(3, STEP_DESCRIPTION, SQLITE_STEP, run=PeopleTables().backfill)]
 SCHEMA_VERSION = latest(STEPS)
+PEOPLE = PeopleTables()
 
 
 class _Target(MigrationTarget):
@@ -122,6 +125,9 @@ class SQLiteStore(Store):
             self.db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
         self.flush()
 
+    def _people(self) -> tuple[sqlite3.Connection, PeopleTables]:
+        return self.db, PEOPLE
+
     def _migrate(self) -> None:
         self.migration = migrate(_Target(self.db), STEPS)
 
@@ -162,6 +168,7 @@ class SQLiteStore(Store):
                  doc.size, json.dumps(doc.warnings, ensure_ascii=False),
                  datetime.now(timezone.utc).isoformat(timespec="seconds")))
             self._insert_items(meeting_id, record)
+            PEOPLE.replace(self.db, meeting_id, record)
             self.db.execute("INSERT OR IGNORE INTO index_pending VALUES(?)", (meeting_id,))
             self.db.execute("COMMIT")
         except BaseException:

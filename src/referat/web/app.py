@@ -30,7 +30,7 @@ from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
 from ..store.base import SearchFilters, Store
-from . import openapi, views
+from . import openapi, people, views
 from .api import API_ROOT, Api, api_routes, error_response
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .params import PAGE_SIZE, BadRequest, search_params
@@ -56,7 +56,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
-                       committee_url=views.committee_url)
+                       committee_url=views.committee_url, person_url=people.person_url)
     env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
     return env
 
@@ -186,14 +186,20 @@ class Portal:
             raise BadRequest(f"Side {p.page} findes ikke for dette udvalg.", 404)
         return "committee.html", {"municipality": municipality, "committee": committee, "page": p.page,
                                   "more": len(meetings) > PAGE_SIZE,
-                                  "meetings": [views.summary(m) for m in meetings[:PAGE_SIZE]]}
+                                  "meetings": [views.summary(m) for m in meetings[:PAGE_SIZE]],
+                                  "members": people.committee_members(self.store, municipality, committee)}
+
+    def person(self, request: Request) -> tuple[str, dict[str, Any]]:
+        return "person.html", people.person_page(self.store, request.path_params["municipality"],
+                                                 request.path_params["name"])
 
 
 def _routes(portal: Portal) -> list[Route | Mount]:
     pages = [("/", portal.front, "/index.json"), ("/soeg", portal.search, None),
              ("/moede/{meeting_id}", portal.meeting, None),
              ("/moede/{meeting_id}/punkt/{number}", portal.item, None),
-             ("/kommune/{municipality}/udvalg/{committee}", portal.committee, None)]
+             ("/kommune/{municipality}/udvalg/{committee}", portal.committee, None),
+             ("/person/{municipality}/{name}", portal.person, None)]
     routes: list[Route | Mount] = []
     for path, handler, json_path in pages:
         endpoint = portal.page(handler)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import canonical
 from ..model import AgendaItem, ImportedMeeting, Person
+from ..persons import person_key
 from ..store.base import CaseItem, Hit, MeetingSummary
 
 OUTCOME_LABELS = {
@@ -98,7 +99,9 @@ def meeting_detail(meeting_id: int, record: ImportedMeeting) -> dict[str, Any]:
         "id": meeting_id, "url": f"/moede/{meeting_id}", "municipality": m.municipality, "committee": m.committee,
         "committee_url": committee_url(m.municipality, m.committee), "kind": m.kind, "title": m.title,
         "start": _iso(m.start), "end": _iso(m.end), "place": m.place, "status": m.status,
-        "participants": [dict(person(p.person), present=p.present, note=p.note) for p in m.participants],
+        "participants": [dict(person(p.person), present=p.present, note=p.note,
+                              url="/person/" + person_key(m.municipality, p.person.name))
+                         for p in m.participants if p.person.name.strip()],
         "signatories": [person(p) for p in m.signatories],
         "items": [item_ref(meeting_id, i) for i in m.items],
         "source": {"name": doc.source_name, "format": doc.format, "pages": doc.pages, "sha256": doc.sha256},

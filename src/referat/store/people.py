@@ -1,0 +1,166 @@
+"""The people read model both stores keep: participants and person mentions per meeting, and creation times.
+
+Person and committee pages (and the open API's Person and Membership) must not
+read every meeting's JSON.  So every save also writes, in the same transaction,
+one ``participants`` row per listed person and one ``person_mentions`` row per
+person absent from or dissenting in a public item (see ``referat.persons``); a
+replaced meeting's rows are replaced with it.  ``meetings.created_at`` records when
+a meeting was first imported and survives replacements (the open API's
+``created_since``).  The SQL is the same on SQLite and PostgreSQL apart from the
+placeholder and a few types, so it lives here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from .. import canonical
+from ..model import ImportedMeeting
+from ..persons import Attendance, Mention, meeting_people
+
+_TABLES = """
+CREATE TABLE participants(
+  meeting_id {id} NOT NULL REFERENCES meetings(id), person_key TEXT NOT NULL, name TEXT NOT NULL, party TEXT,
+  role TEXT, present {bool} NOT NULL, note TEXT, municipality TEXT NOT NULL, committee TEXT NOT NULL, start TEXT,
+  kind TEXT NOT NULL);
+CREATE INDEX participants_person ON participants(person_key, start);
+CREATE INDEX participants_meeting ON participants(meeting_id);
+CREATE INDEX participants_committee ON participants(municipality, committee, start);
+CREATE TABLE person_mentions(
+  meeting_id {id} NOT NULL REFERENCES meetings(id), person_key TEXT NOT NULL, name TEXT NOT NULL, party TEXT,
+  item_number TEXT NOT NULL, item_title TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+  municipality TEXT NOT NULL, committee TEXT NOT NULL, start TEXT);
+CREATE INDEX person_mentions_person ON person_mentions(person_key, start);
+CREATE INDEX person_mentions_meeting ON person_mentions(meeting_id);
+ALTER TABLE meetings ADD COLUMN created_at {time};
+UPDATE meetings SET created_at = (SELECT min(d.imported_at) FROM documents d WHERE d.meeting_id = meetings.id);
+CREATE INDEX meetings_created ON meetings(created_at, id);
+"""
+SQLITE_STEP = _TABLES.format(id="INTEGER", bool="INTEGER", time="TEXT")
+POSTGRES_STEP = _TABLES.format(id="BIGINT", bool="BOOLEAN", time="TIMESTAMPTZ") + \
+    "ALTER TABLE meetings ALTER COLUMN created_at SET DEFAULT now();\n"
+STEP_DESCRIPTION = "participants and person mentions (person and committee pages), meetings.created_at"
+
+_ATTENDANCE = ("SELECT p.meeting_id, p.municipality, p.committee, p.start, p.kind, p.person_key, p.name, p.party,"
+               " p.role, p.present, p.note FROM participants p")
+_MENTIONS = ("SELECT meeting_id, municipality, committee, start, person_key, name, party, item_number, item_title,"
+             " kind, text FROM person_mentions")
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class PeopleTables:
+    """Writes and reads the people tables through a DB-API connection or cursor (``?`` or ``%s`` style)."""
+
+    def __init__(self, placeholder: str = "?", clean: Callable[[str], str] = lambda s: s,
+                 now: Callable[[], Any] = lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")) -> None:
+        self.ph = placeholder
+        self.clean = clean  # PostgreSQL text cannot hold NUL
+        self.now = now  # the current time as the backend stores it
+
+    def replace(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
+        """In a save's transaction: the meeting's rows (old ones replaced) and, if new, its creation time."""
+        self.delete(db, meeting_id)
+        self.write(db, meeting_id, record)
+        db.execute(self._sql("UPDATE meetings SET created_at=? WHERE id=? AND created_at IS NULL"),
+                   (self.now(), meeting_id))
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self.ph)
+
+    def delete(self, db: Any, meeting_id: int) -> None:
+        db.execute(self._sql("DELETE FROM participants WHERE meeting_id=?"), (meeting_id,))
+        db.execute(self._sql("DELETE FROM person_mentions WHERE meeting_id=?"), (meeting_id,))
+
+    def write(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
+        """The rows of one meeting (call ``delete`` first when the meeting is replaced)."""
+        m = record.meeting
+        people, mentions = meeting_people(record)
+        start = m.start.isoformat() if m.start else None
+        c = self.clean
+        where = (c(m.municipality), c(m.committee), start)
+        if people:
+            db.executemany(self._sql(
+                "INSERT INTO participants(meeting_id, person_key, name, party, role, present, note, municipality,"
+                " committee, start, kind) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+                [(meeting_id, c(p.person_key), c(p.name), p.party and c(p.party), p.role and c(p.role), p.present,
+                  p.note and c(p.note), *where, m.kind) for p in people])
+        if mentions:
+            db.executemany(self._sql(
+                "INSERT INTO person_mentions(meeting_id, person_key, name, party, item_number, item_title, kind,"
+                " text, municipality, committee, start) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+                [(meeting_id, c(r.person_key), c(r.name), r.party and c(r.party), c(r.item_number),
+                  c(r.item_title), r.kind, c(r.text), *where) for r in mentions])
+
+    def backfill(self, db: Any) -> None:
+        """Migration: the rows of every meeting already stored."""
+        for meeting_id, payload in db.execute("SELECT id, canonical FROM meetings ORDER BY id").fetchall():
+            self.write(db, int(meeting_id), canonical.loads(payload))
+
+    # -- reads ------------------------------------------------------------------------------
+    @staticmethod
+    def _attendance(rows: list[Any]) -> list[Attendance]:
+        return [Attendance(int(r[0]), r[1], r[2], _time(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10])
+                for r in rows]
+
+    def created(self, db: Any) -> dict[int, datetime]:
+        """When each meeting was first imported (kept across replacements), by meeting id."""
+        rows = db.execute("SELECT id, created_at FROM meetings WHERE created_at IS NOT NULL").fetchall()
+        return {int(r[0]): r[1] if isinstance(r[1], datetime) else datetime.fromisoformat(r[1]) for r in rows}
+
+    def attendance(self, db: Any, person_key: str) -> list[Attendance]:
+        """Every meeting a person was listed for, oldest first."""
+        return self._attendance(db.execute(self._sql(
+            _ATTENDANCE + " WHERE p.person_key=? ORDER BY p.start, p.meeting_id"), (person_key,)).fetchall())
+
+    def committee_attendance(self, db: Any, municipality: str, committee: str) -> list[Attendance]:
+        """Every participant row of one committee's meetings, oldest first."""
+        return self._attendance(db.execute(self._sql(
+            _ATTENDANCE + " WHERE p.municipality=? AND p.committee=? ORDER BY p.start, p.meeting_id"),
+            (municipality, committee)).fetchall())
+
+    def mentions(self, db: Any, person_key: str) -> list[Mention]:
+        rows = db.execute(self._sql(_MENTIONS + " WHERE person_key=? ORDER BY start, meeting_id, item_number"),
+                          (person_key,)).fetchall()
+        return [Mention(int(r[0]), r[1], r[2], _time(r[3]), *r[4:]) for r in rows]
+
+    def latest_listed(self, db: Any, committees: set[tuple[str, str]]) -> dict[tuple[str, str], datetime | None]:
+        """The newest meeting with a participant list, per (municipality, committee)."""
+        out = {}
+        for municipality, committee in committees:
+            row = db.execute(self._sql("SELECT max(start) FROM participants WHERE municipality=? AND committee=?"),
+                             (municipality, committee)).fetchone()
+            out[(municipality, committee)] = _time(row[0]) if row else None
+        return out
+
+
+class PeopleReads:
+    """The people reads of a store (mixed into ``Store``); a backend provides ``_people()``."""
+
+    def _people(self) -> tuple[Any, PeopleTables]:
+        raise NotImplementedError("this store keeps no people tables")
+
+    def person_attendance(self, person_key: str) -> list[Attendance]:
+        db, t = self._people()
+        return t.attendance(db, t.clean(person_key))
+
+    def person_mentions(self, person_key: str) -> list[Mention]:
+        db, t = self._people()
+        return t.mentions(db, t.clean(person_key))
+
+    def committee_attendance(self, municipality: str, committee: str) -> list[Attendance]:
+        db, t = self._people()
+        return t.committee_attendance(db, t.clean(municipality), t.clean(committee))
+
+    def latest_listed(self, committees: set[tuple[str, str]]) -> dict[tuple[str, str], datetime | None]:
+        db, t = self._people()
+        return t.latest_listed(db, {(t.clean(a), t.clean(b)) for a, b in committees})
+
+    def meeting_created(self) -> dict[int, datetime]:
+        """When each meeting was first imported (UTC), by id: the open API's ``created`` and ``created_since``."""
+        db, t = self._people()
+        return t.created(db)
