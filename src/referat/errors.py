@@ -78,3 +78,13 @@ class MinutesLocked(ReferatError):
     """The minutes have been approved: they are append-only, changes go in as dated additions."""
 
     exit_code = 9
+
+
+class RenderError(ReferatError):
+    """Minutes cannot be rendered in the asked format (unknown format, PDF engine failure)."""
+
+    exit_code = 10
+
+
+class FormError(InvalidInput):
+    """A field of a form on the secretariat's or members' screens is missing or malformed; the message is Danish."""

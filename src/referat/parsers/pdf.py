@@ -135,8 +135,26 @@ def _find_items(doc: _Doc, end: int) -> list[tuple[int, int, str, str, TocEntry 
     return found
 
 
+def _join_title(lines: list[Line]) -> list[Line]:
+    """A long title ("REFERAT <a long committee name> d. 20-03-2023") wraps onto more lines;
+    those follow directly in the same font and are joined back to it."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and _KIND.match(prev.text) and not re.search(r"\d{4}$", prev.text) \
+                and line.page == prev.page and line.bold == prev.bold and abs(line.size - prev.size) < 0.3 \
+                and 0 < prev.bottom - line.bottom < 1.6 * max(line.size, 1.0) \
+                and not (_FIELD.match(line.text) or _GROUP.match(line.text) or PART.match(line.text)):
+            out[-1] = Line(join_text(prev.text, line.text), prev.page, prev.x0, max(prev.x1, line.x1), line.bottom,
+                           prev.top, prev.size, prev.bold, prev.word_w, line.trailing_space)
+            continue
+        out.append(line)
+    return out
+
+
 def _parse_header(lines: list[Line], meeting: Meeting, content: list[str], warnings: list[str]) -> None:
     group: str | None = None
+    lines = _join_title(lines)
     pending_place: list[str] = []
     seen_date = False
     for line in lines:

@@ -1,0 +1,71 @@
+"""Minutes and agendas as one standalone, accessible HTML document.
+
+The same page serves the screen (the portal's "Referat som HTML") and print:
+WeasyPrint renders it to PDF with the print rules of ``minutes.css`` (A4,
+running header with municipality, committee and date, "Side X af Y", page
+numbers in the table of contents through ``target-counter``).  Structure for
+assistive technology: ``lang="da"``, one ``h1``, an ``h2`` per item, sections as
+``h3``, the recommendation as an ordered list, a labelled table of contents.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from .layout import Layout
+
+
+def _cssstr(value: str) -> Markup:
+    """A CSS string's content; safe inside <style> (no quote, backslash or "<" left)."""
+    return Markup(value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c "))
+
+
+# A word with a hyphen or slash inside ("A-dagpengene", "Afvist/Henvist", a URL), or a
+# suspended compound with the word after it ("Beskæftigelses- og"): pdfium reads a line
+# that ends in a hyphen as one line with a soft hyphen, and a break after a slash comes
+# back as a space, so these stay on one line.
+_JOINED = re.compile(r"(?<!\S)(\S*\w[-/](?:\w\S*|[ \t]+\S+))")
+
+
+def _nobr(value: str) -> Markup:
+    out = []
+    pos = 0
+    for m in _JOINED.finditer(value):
+        if len(m.group(1)) > 80:
+            continue
+        out.append(str(escape(value[pos:m.start()])))
+        out.append(f'<span class="nobr">{escape(m.group(1))}</span>')
+        pos = m.end()
+    out.append(str(escape(value[pos:])))
+    return Markup("".join(out))
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("referat.render", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["cssstr"] = _cssstr
+    env.filters["nobr"] = _nobr
+    return env
+
+
+@cache
+def stylesheet() -> str:
+    return resources.files("referat.render").joinpath("templates", "minutes.css").read_text("utf-8")
+
+
+def municipality_name(layout: Layout) -> str:
+    m = layout.municipality
+    return f"{m} Kommune" if m and m != "ukendt" else ""
+
+
+def render_html(layout: Layout) -> str:
+    municipality = municipality_name(layout)
+    right = " · ".join(x for x in (layout.committee, layout.date_short) if x)
+    return _env().get_template("minutes.html").render(
+        doc=layout, css=stylesheet(), municipality=municipality, running_left=municipality, running_right=right)
