@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import canonical
+from .cli_council import council_cmd
 from .errors import ReferatError
 from .ingest import ingest
 from .model import OUTCOMES
@@ -160,6 +161,9 @@ def migrate(ctx: click.Context) -> None:
     store = _store(ctx)
     if store.migration is not None:
         click.echo(store.migration.describe())
+    from .council import schema, db  # the meeting side's council_* tables live in the same database
+
+    click.echo(schema.migrate(db.engine_for(ctx.obj["db"])).describe())
 
 
 @main.command("copy")
@@ -186,3 +190,6 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from .web import create_app
 
     uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info")
+
+
+main.add_command(council_cmd)

@@ -46,7 +46,7 @@ class User:
 
     @property
     def is_secretary(self) -> bool:
-        return self.role == "secretary" and self.active
+        return self.role in ("secretary", "system") and self.active
 
 
 def _user(row: RowMapping) -> User:
