@@ -130,13 +130,13 @@ def sqlite_size(path: Path) -> str:
     return f"SQLite file {files / 2**20:,.0f} MiB + tantivy index {index / 2**20:,.0f} MiB"
 
 
-def pg_size(conn: psycopg.Connection, schema: str) -> str:
+def pg_size(conn: psycopg.Connection, schema: str, store: PostgresStore) -> str:
     tables, indexes = conn.execute(
         "SELECT sum(pg_table_size(c.oid)), sum(pg_indexes_size(c.oid)) FROM pg_class c JOIN pg_namespace n"
         " ON n.oid=c.relnamespace WHERE n.nspname=%s AND c.relkind='r'", (schema,)).fetchone()
-    gin = conn.execute("SELECT pg_relation_size(%s::regclass)", (f"{schema}.items_tsv",)).fetchone()[0]
+    index = sum(p.stat().st_size for p in store.log_index.folder.rglob("*") if p.is_file())
     return (f"tables {int(tables) / 2**20:,.0f} MiB + indexes {int(indexes) / 2**20:,.0f} MiB"
-            f" (GIN items_tsv {int(gin) / 2**20:,.0f} MiB)")
+            f" + local tantivy index {index / 2**20:,.0f} MiB")
 
 
 def run_backend(kind: str, args: argparse.Namespace, vocab: Vocabulary) -> dict[str, object]:
@@ -156,16 +156,19 @@ def run_backend(kind: str, args: argparse.Namespace, vocab: Vocabulary) -> dict[
         admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.execute(f'CREATE SCHEMA "{schema}"')
         sep = "&" if "?" in args.pg else "?"
-        store = PostgresStore(f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}", autoflush=False)
+        store = PostgresStore(f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}", autoflush=False,
+                              index_dir=ROOT / "var" / "indexes")
         store_s, gen_s = bulk_import(store, vocab, args.items, flush_items=100_000)
         t = time.perf_counter()
         admin.execute(f'VACUUM ANALYZE "{schema}".items')
         progress(f"  VACUUM ANALYZE {time.perf_counter() - t:.1f} s")
-        size = pg_size(admin, schema)
+        size = pg_size(admin, schema, store)
+        folder = store.log_index.folder
 
         def cleanup() -> None:
             if not args.keep:
                 admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                shutil.rmtree(folder, ignore_errors=True)
             admin.close()
     progress(f"{kind}: searching ...")
     latencies = measure_search(store, args.rounds)

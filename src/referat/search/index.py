@@ -113,11 +113,12 @@ class SearchIndex:
         analysed in worker processes (``parallel``) while this process feeds the index."""
         batch = list(meetings)
         flat = [(meeting_id, item_id, row) for meeting_id, rows in batch for item_id, row in rows]
+        analysed = analyzed_rows([row for _, _, row in flat])
         writer = self._writer()
         try:
             for meeting_id, _ in batch:
                 writer.delete_documents_by_term("meeting_id", meeting_id)
-            for (meeting_id, item_id, row), fields in zip(flat, analyzed_rows([row for _, _, row in flat])):
+            for (meeting_id, item_id, row), fields in zip(flat, analysed):
                 writer.add_document(self._document(meeting_id, item_id, row, fields))
             writer.commit()
             writer.wait_merging_threads()

@@ -3,8 +3,12 @@
 Why: our analysis (``analyzer``) is pure Python, ~7,000 items/s on one core,
 and it is the largest cost of indexing a bulk import or rebuilding an index.
 Batches of at least ``PARALLEL_MIN`` rows are analysed by a small pool of
-worker processes (spawned once per process, one per core, at most
+worker processes (forked once per process, one per core, at most
 ``MAX_WORKERS``), which keeps the cores busy while this process feeds tantivy.
+Fork, not spawn: spawn re-imports the caller's main script, which breaks any
+script without a ``__main__`` guard; the workers only run the analysis (no
+database or index handles are used in them), and the pool is started before
+the index writer's threads exist.
 Small batches (a single import) are analysed in-process: starting a pool would
 cost more than it saves.  ``REFERAT_INDEX_WORKERS=0`` turns the pool off.
 """
@@ -15,6 +19,7 @@ import atexit
 import multiprocessing
 import os
 from collections.abc import Iterator
+from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 
 from .analyzer import analyze
@@ -50,8 +55,7 @@ def workers() -> int:
 def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
-        # spawn, not fork: the parent runs threads (tantivy, database drivers) that a fork would copy mid-flight
-        _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork"))
         atexit.register(shutdown)
     return _pool
 
@@ -64,10 +68,9 @@ def shutdown() -> None:
 
 
 def analyzed_rows(rows: list[ItemRow]) -> Iterator[Fields]:
-    """The index fields of every row, in order, as they are ready (the caller indexes meanwhile)."""
+    """The index fields of every row, in order, as they are ready (the caller indexes meanwhile).
+    Big batches are handed to the workers at once, before the caller opens its index writer."""
     if len(rows) < PARALLEL_MIN or workers() < 2:
-        yield from map(analyzed_fields, rows)
-        return
+        return map(analyzed_fields, rows)
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
-    for part in _executor().map(_analyze_chunk, chunks):
-        yield from part
+    return chain.from_iterable(_executor().map(_analyze_chunk, chunks))

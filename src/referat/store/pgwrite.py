@@ -37,6 +37,22 @@ def clean(text: str) -> str:
 PEOPLE = PeopleTables("%s", clean, lambda: datetime.now(timezone.utc))
 
 
+def _segments(pairs: list[tuple[ImportedMeeting, int | None]]) -> list[list[tuple[ImportedMeeting, int | None]]]:
+    """Split a batch where a meeting key or a document repeats: each segment is saved set-based, in order."""
+    out: list[list[tuple[ImportedMeeting, int | None]]] = [[]]
+    keys: set[str] = set()
+    shas: set[str] = set()
+    for pair in pairs:
+        key, sha = meeting_key(pair[0]), pair[0].document.sha256
+        if key in keys or sha in shas:
+            out.append([])
+            keys, shas = set(), set()
+        out[-1].append(pair)
+        keys.add(key)
+        shas.add(sha)
+    return [segment for segment in out if segment]
+
+
 class BatchWriter:
     """Saves records inside the caller's transaction; ``finish`` must run before commit."""
 
@@ -44,50 +60,77 @@ class BatchWriter:
         self.cur = cur
         self.rows_of = rows_of  # item_rows, looked up by the store module (tests replace it)
         self.items: list[tuple[int, ItemRow]] = []
-        self.buffered: set[int] = set()
         self.log: list[tuple[int, str]] = []
 
-    def save(self, record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
-        cur, doc, m = self.cur, record.document, record.meeting
-        key = meeting_key(record)
-        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("referat-meeting:" + key,))
-        row = cur.execute("SELECT meeting_id FROM documents WHERE sha256=%s", (doc.sha256,)).fetchone()
-        if row:
-            return SaveResult(int(row[0]), "unchanged")
-        payload = clean(json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True))
-        start = m.start.isoformat() if m.start else None
-        persons = clean("\n".join(meeting_persons(m)))
-        old = cur.execute("SELECT id FROM meetings WHERE key=%s FOR UPDATE", (key,)).fetchone()
-        if old:
-            meeting_id, status = int(old[0]), "replaced"
-            if meeting_id in self.buffered:  # the same meeting twice in one batch: write the first version out
-                self.write_items()
-            cur.execute("UPDATE items SET retired=now() WHERE meeting_id=%s AND retired IS NULL", (meeting_id,))
-            cur.execute("DELETE FROM documents WHERE meeting_id=%s", (meeting_id,))
-            cur.execute("UPDATE meetings SET canonical=%s, start=%s, persons=%s WHERE id=%s",
-                        (payload, start, persons, meeting_id))
-        else:
-            status = "new"
-            values = (key, clean(m.municipality), clean(m.committee), m.kind, start, payload, persons)
-            if wanted_id is not None:
-                cur.execute("INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical, persons)"
-                            " VALUES(%s,%s,%s,%s,%s,%s,%s,%s)", (wanted_id, *values))
+    def save_all(self, records: list[ImportedMeeting], wanted: list[int | None] | None = None) -> list[SaveResult]:
+        """Save ``records`` in order (``wanted``: ids asked for new meetings, ``referat copy``)."""
+        pairs = list(zip(records, wanted or [None] * len(records)))
+        results: list[SaveResult] = []
+        for segment in _segments(pairs):
+            results.extend(self._save_segment(segment))
+        return results
+
+    def _save_segment(self, pairs: list[tuple[ImportedMeeting, int | None]]) -> list[SaveResult]:
+        """Records whose keys and documents are all different: a few set-based statements for all of them."""
+        cur = self.cur
+        keys = [meeting_key(record) for record, _ in pairs]
+        # in sorted order, so two bulk imports of overlapping batches queue instead of deadlocking
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%s::text[]) AS k",
+                    (["referat-meeting:" + k for k in sorted(keys)],))
+        stored = dict(cur.execute("SELECT sha256, meeting_id FROM documents WHERE sha256 = ANY(%s)",
+                                  ([r.document.sha256 for r, _ in pairs],)).fetchall())
+        existing = dict(cur.execute("SELECT key, id FROM meetings WHERE key = ANY(%s) FOR UPDATE", (keys,)).fetchall())
+        fresh = [n for n, (record, wanted) in enumerate(pairs)
+                 if record.document.sha256 not in stored and keys[n] not in existing and wanted is None]
+        ids = iter(r[0] for r in cur.execute("SELECT nextval(pg_get_serial_sequence('meetings', 'id'))"
+                                             " FROM generate_series(1, %s)", (len(fresh),)).fetchall())
+        results: list[SaveResult] = []
+        new_rows, replaced_rows, saved = [], [], []
+        for n, (record, wanted) in enumerate(pairs):
+            doc, m = record.document, record.meeting
+            if doc.sha256 in stored:
+                results.append(SaveResult(int(stored[doc.sha256]), "unchanged"))
+                continue
+            payload = clean(json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True))
+            start = m.start.isoformat() if m.start else None
+            persons = clean("\n".join(meeting_persons(m)))
+            if keys[n] in existing:
+                meeting_id, status = int(existing[keys[n]]), "replaced"
+                replaced_rows.append((meeting_id, payload, start, persons))
+            else:
+                meeting_id, status = (wanted if wanted is not None else int(next(ids))), "new"
+                new_rows.append((meeting_id, keys[n], clean(m.municipality), clean(m.committee), m.kind, start,
+                                 payload, persons))
+            results.append(SaveResult(meeting_id, status))
+            saved.append((meeting_id, record))
+            self.log.append((meeting_id, status))
+        if replaced_rows:
+            old = [r[0] for r in replaced_rows]
+            cur.execute("UPDATE items SET retired=now() WHERE meeting_id = ANY(%s) AND retired IS NULL", (old,))
+            cur.execute("DELETE FROM documents WHERE meeting_id = ANY(%s)", (old,))
+            cur.execute("UPDATE meetings m SET canonical=v.c, start=v.s, persons=v.p FROM unnest(%s::bigint[],"
+                        " %s::text[], %s::text[], %s::text[]) AS v(id, c, s, p) WHERE m.id = v.id",
+                        [list(col) for col in zip(*replaced_rows)])
+        if new_rows:
+            with cur.copy("COPY meetings(id, key, municipality, committee, kind, start, canonical, persons)"
+                          " FROM STDIN") as copy:
+                for row in new_rows:
+                    copy.write_row(row)
+            if any(wanted is not None for _, wanted in pairs):
                 cur.execute("SELECT setval(pg_get_serial_sequence('meetings', 'id'),"
                             " greatest((SELECT max(id) FROM meetings), 1))")
-                meeting_id = wanted_id
-            else:
-                meeting_id = int(cur.execute(
-                    "INSERT INTO meetings(key, municipality, committee, kind, start, canonical, persons)"
-                    " VALUES(%s,%s,%s,%s,%s,%s,%s) RETURNING id", values).fetchone()[0])
-        cur.execute("INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version,"
-                    " pages, size, warnings) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    (doc.sha256, meeting_id, clean(doc.source_name), doc.format, doc.importer, doc.importer_version,
-                     doc.pages, doc.size, clean(json.dumps(doc.warnings, ensure_ascii=False))))
-        PEOPLE.replace(cur, meeting_id, record)
-        self.items.extend((meeting_id, row) for row in self.rows_of(record))
-        self.buffered.add(meeting_id)
-        self.log.append((meeting_id, status))
-        return SaveResult(meeting_id, status)
+        with cur.copy("COPY documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"
+                      " size, warnings) FROM STDIN") as copy:
+            for meeting_id, record in saved:
+                doc = record.document
+                copy.write_row((doc.sha256, meeting_id, clean(doc.source_name), doc.format, doc.importer,
+                                doc.importer_version, doc.pages, doc.size,
+                                clean(json.dumps(doc.warnings, ensure_ascii=False))))
+        for meeting_id, record in saved:
+            PEOPLE.replace(cur, meeting_id, record)
+            self.items.extend((meeting_id, row) for row in self.rows_of(record))
+        self.write_items()
+        return results
 
     def write_items(self) -> None:
         """COPY the buffered item rows and their case ids."""
@@ -108,7 +151,6 @@ class BatchWriter:
                 for case in cases:
                     copy.write_row(case)
         self.items.clear()
-        self.buffered.clear()
 
     def finish(self) -> None:
         """Write what is buffered, log the saved meetings (in commit order, see ``pgindex``) and drop

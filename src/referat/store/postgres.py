@@ -171,7 +171,7 @@ class PostgresStore(Store):
         try:
             with self.conn.transaction():
                 writer = BatchWriter(self.conn.cursor(), item_rows)
-                result = writer.save(record, meeting_id)
+                result = writer.save_all([record], [meeting_id])[0]
                 writer.finish()
         except psycopg.Error as exc:
             raise StoreError(f"cannot save {record.document.source_name} in PostgreSQL: {exc}") from None
@@ -186,7 +186,7 @@ class PostgresStore(Store):
         try:
             with self.conn.transaction():
                 writer = BatchWriter(self.conn.cursor(), item_rows)
-                results = [writer.save(record, None) for record in batch]
+                results = writer.save_all(batch)
                 writer.finish()
         except psycopg.Error:
             return [self.save(record) for record in batch]
