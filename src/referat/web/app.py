@@ -33,6 +33,7 @@ from ..store.base import SearchFilters, Store
 from . import openapi, people, views
 from .api import API_ROOT, Api, api_routes, error_response
 from .feeds import EXPORT_CAP, Feeds, feed_routes
+from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, search_params
 
 HERE = Path(__file__).resolve().parent
@@ -210,7 +211,9 @@ def _routes(portal: Portal) -> list[Route | Mount]:
     return routes
 
 
-def create_app(store: Store) -> Starlette:
+def create_app(store: Store, council: Any = None) -> Starlette:
+    """The portal over ``store``; the secretariat's and members' screens use ``council`` (a
+    ``referat.council.Council``), by default one on the store's own database, opened on first use."""
     portal = Portal(store)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -226,6 +229,9 @@ def create_app(store: Store) -> Starlette:
     api = Api(store, portal.lock)
     routes = api_routes(api, lambda request: JSONResponse(openapi.document()))
     routes += feed_routes(Feeds(store, portal.lock)) + _routes(portal)  # feeds before the pages' path parameters
+    office = office_for(store, portal.lock, council)
+    routes += office_routes(office)
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
     app.state.portal = portal
+    app.state.office = office
     return app
