@@ -169,3 +169,153 @@ def test_secretary_creates_a_user_and_committee_and_seats_a_member(site):
         "term_to": "2023-01-01"})
     assert r.status_code == 422 and "Perioden slutter" in r.text
     assert len(site.council.members(site.setup.secretary, cid)) == 1
+
+
+# -- authoring, optimistic locking ----------------------------------------------------------------
+
+def version_of(html: str) -> str:
+    m = re.search(r'name="version" value="(\d+)"', html)
+    assert m, "no version field in the edit form"
+    return m.group(1)
+
+
+def test_item_from_the_template_with_case_ids_closed_flag_and_attachments(site):
+    client, csrf = logged_in(site, "sek")
+    mid = site.setup.meeting.id
+    page = client.get(f"/sekretariat/moede/{mid}")
+    for heading in ("Anledning", "Sagsfremstilling", "Indstilling"):  # Albertslund's typed sections
+        assert f">{heading}</label>" in page.text
+    r = client.post(f"/sekretariat/moede/{mid}/punkter", data={
+        "csrf": csrf, "title": "Personalesag", "public": "0", "closed_title": "Lukket punkt: Personalesag",
+        "case_ids": "01.11.20-A26-2-22, EMN-2025-003383", "section:presentation": "ZETA-PERSON fortroligt"})
+    assert r.status_code == 303
+    item = site.council.meeting(site.setup.secretary, mid).item("5")
+    assert not item.public and item.closed_title == "Lukket punkt: Personalesag"
+    assert [c.value for c in item.case_ids] == ["01.11.20-A26-2-22", "EMN-2025-003383"]
+    assert item.section("presentation") == "ZETA-PERSON fortroligt"
+    r = client.post(f"/sekretariat/moede/{mid}/punkter", data={"csrf": csrf, "title": "X", "public": "1",
+                                                                "case_ids": "ikke et sagsnummer"})
+    assert r.status_code == 422 and "er ikke et sagsnummer" in r.text and "ikke et sagsnummer" in r.text
+    r = client.post(f"/sekretariat/punkt/{item.id}/bilag", data={"csrf": csrf, "title": "Notat", "recommended": "1",
+                                                                  "not_for_publication": "1"},
+                    files={"file": ("notat.pdf", b"%PDF-1.4 fortroligt", "application/pdf")})
+    assert r.status_code == 303
+    (att,) = site.council.item(site.setup.secretary, item.id).attachments
+    assert att.recommended and att.not_for_publication and att.public and att.filename == "notat.pdf"
+    import hashlib
+    assert att.sha256 == hashlib.sha256(b"%PDF-1.4 fortroligt").hexdigest()
+    got = client.get(f"/sekretariat/bilag/{att.id}")
+    assert got.status_code == 200 and got.content == b"%PDF-1.4 fortroligt"
+    anna, _ = logged_in(site, "anna")
+    assert anna.get(f"/mine-moeder/bilag/{att.id}").content == b"%PDF-1.4 fortroligt"
+    assert site.client().get(f"/mine-moeder/bilag/{att.id}").status_code == 303  # to the login form
+
+
+def test_stale_item_form_gets_a_danish_conflict_naming_who_and_when_and_never_overwrites(site, clock):
+    sek = site.setup.secretary
+    site.council.create_user(sek, "sek2", "Sune Sekretær", "secretary", "sek2-kode-1")
+    PASSWORDS["sek2"] = "sek2-kode-1"
+    first, csrf1 = logged_in(site, "sek")
+    second, csrf2 = logged_in(site, "sek2")
+    item = site.setup.item("1")
+    form1 = first.get(f"/sekretariat/punkt/{item.id}").text
+    form2 = second.get(f"/sekretariat/punkt/{item.id}").text
+    base = {"public": "1", "number": "1", "closed_title": "Lukket punkt", "case_ids": "01.11.20-A26-2-22",
+            "section:occasion": "Kvartalets opfølgning.", "section:presentation": "Forbruget følger budgettet.",
+            "section:recommendation": "At opfølgningen godkendes."}
+    clock.advance(minutes=5)
+    r = second.post(f"/sekretariat/punkt/{item.id}", data={**base, "csrf": csrf2, "version": version_of(form2),
+                                                           "title": "Budgetopfølgning 1. kvartal"})
+    assert r.status_code == 303
+    clock.advance(minutes=1)
+    r = first.post(f"/sekretariat/punkt/{item.id}", data={**base, "csrf": csrf1, "version": version_of(form1),
+                                                          "title": "Budgetopfølgning (min udgave)"})
+    assert r.status_code == 409
+    assert "sek2" in r.text and "Punktet er blevet ændret" in r.text and "Din ændring er ikke gemt" in r.text
+    assert re.search(r"den \d\d\.\d\d\.2023 kl\. \d\d\.\d\d", r.text)
+    assert "Budgetopfølgning (min udgave)" in r.text  # the loser's text is shown again, not lost
+    assert site.council.item(sek, item.id).title == "Budgetopfølgning 1. kvartal"
+    # reloading gives the new version, and then the change goes through
+    fresh = first.get(f"/sekretariat/punkt/{item.id}").text
+    r = first.post(f"/sekretariat/punkt/{item.id}", data={**base, "csrf": csrf1, "version": version_of(fresh),
+                                                          "title": "Budgetopfølgning (min udgave)"})
+    assert r.status_code == 303 and site.council.item(sek, item.id).title == "Budgetopfølgning (min udgave)"
+
+
+def test_stale_meeting_form_is_a_conflict_too(site):
+    client, csrf = logged_in(site, "sek")
+    mid = site.setup.meeting.id
+    data = {"csrf": csrf, "version": "1", "title": "Ekstraordinært møde", "day": "2023-03-20", "start": "17:30",
+            "place": "Rådhuset"}
+    assert client.post(f"/sekretariat/moede/{mid}", data=data).status_code == 303
+    data["place"] = "Byrådssalen"
+    r = client.post(f"/sekretariat/moede/{mid}", data=data)
+    assert r.status_code == 409 and "Mødet er blevet ændret af sek" in r.text
+    assert site.council.meeting(site.setup.secretary, mid).place == "Rådhuset"
+
+
+# -- the meeting: attendance, quorum, decisions, dissent ---------------------------------------------
+
+def attend(client: TestClient, csrf: str, site: Site, name: str, kind: str, item: str | None = None,
+           for_name: str | None = None):
+    data = {"csrf": csrf, "member_id": str(site.setup.members[name].id), "kind": kind}
+    if item:
+        data["item_id"] = str(site.setup.item(item).id)
+    if for_name:
+        data["for_member_id"] = str(site.setup.members[for_name].id)
+    return client.post(f"/sekretariat/moede/{site.setup.meeting.id}/fremmoede", data=data)
+
+
+def decide(client: TestClient, csrf: str, site: Site, number: str, text: str = "Indstillingen godkendt.", **votes):
+    item = site.setup.item(number)
+    data = {"csrf": csrf, "version": str(item.version), "outcome": "approved", "text": text}
+    data.update(votes)  # votes_for=..., votes_against=..., votes_abstain=...
+    return client.post(f"/sekretariat/punkt/{item.id}/beslutning", data=data)
+
+
+def test_decision_without_quorum_is_refused_with_the_rule_and_shown_per_item(site):
+    client, csrf = logged_in(site, "sek")
+    for name in ("Anna", "Bo"):
+        assert attend(client, csrf, site, name, "present").status_code == 303
+    page = client.get(f"/sekretariat/moede/{site.setup.meeting.id}/moedet").text
+    assert "Ikke beslutningsdygtigt: 2 af 5 til stede" in page
+    r = decide(client, csrf, site, "1")
+    assert r.status_code == 422
+    assert "Punkt 1 kan ikke afgøres: 2 af udvalgets 5 medlemmer" in r.text and "§ 11, stk. 2" in r.text
+    assert site.council.decision(site.setup.secretary, site.setup.item("1").id) is None
+    assert attend(client, csrf, site, "Cecilie", "arrived", item="1").status_code == 303
+    page = client.get(f"/sekretariat/moede/{site.setup.meeting.id}/moedet").text
+    assert "Beslutningsdygtigt: 3 af 5 til stede" in page
+    assert decide(client, csrf, site, "1", votes_for="A, Bo").status_code == 303
+    decision = site.council.decision(site.setup.secretary, site.setup.item("1").id)
+    assert decision.outcome == "approved" and {v.voter for v in decision.votes} == {"A", "Bo"}
+
+
+def test_inhabil_member_can_neither_vote_nor_dissent_and_substitute_counts(site):
+    client, csrf = logged_in(site, "sek")
+    for name in ("Anna", "Bo", "Cecilie"):
+        attend(client, csrf, site, name, "present")
+    attend(client, csrf, site, "Dan", "absent")
+    assert attend(client, csrf, site, "Finn", "substitute", for_name="Dan").status_code == 303
+    assert attend(client, csrf, site, "Bo", "inhabil", item="2").status_code == 303
+    page = client.get(f"/sekretariat/moede/{site.setup.meeting.id}/moedet").text
+    assert page.count("Beslutningsdygtigt: 4 af 5 til stede") == 3 and "Beslutningsdygtigt: 3 af 5 til stede" in page
+    r = decide(client, csrf, site, "2", votes_against="Bo")
+    assert r.status_code == 422 and "Bo deltog ikke i behandlingen af punkt 2" in r.text
+    assert decide(client, csrf, site, "2", votes_for="Anna, Finn", votes_against="Cecilie").status_code == 303
+    item = site.setup.item("2")
+    r = client.post(f"/sekretariat/punkt/{item.id}/protokoltilfoersel", data={
+        "csrf": csrf, "member_id": str(site.setup.members["Bo"].id), "text": "Jeg er uenig."})
+    assert r.status_code == 422 and "Bo var inhabil under punkt 2" in r.text and "§ 13, stk. 2" in r.text
+    own_words = "Jeg kan ikke støtte salget,\nda prisen er for lav."
+    r = client.post(f"/sekretariat/punkt/{item.id}/protokoltilfoersel", data={
+        "csrf": csrf, "member_id": str(site.setup.members["Cecilie"].id), "text": own_words})
+    assert r.status_code == 303
+    assert [d.text for d in site.council.dissents(site.setup.secretary, item.id)] == [own_words]
+
+
+def test_attendance_is_for_the_secretariat_only(site):
+    member, csrf = logged_in(site, "anna")
+    r = attend(member, csrf, site, "Anna", "present")
+    assert r.status_code == 403
+    assert site.council.attendance(site.setup.secretary, site.setup.meeting.id).events == []

@@ -24,7 +24,7 @@ from .core import ANYONE, USER, Office
 __all__ = ["Office", "office_for", "office_routes"]
 
 #: the screen modules, each with ``routes(office)``
-SCREENS = ("committees", "meetings", "minutes", "members")
+SCREENS = ("committees", "meetings", "conduct", "minutes", "members")
 
 
 def _target(store: Store) -> str:
