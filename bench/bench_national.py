@@ -17,10 +17,12 @@ import argparse
 import os
 import random
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import quote
 
 import psycopg
@@ -140,6 +142,7 @@ def pg_size(conn: psycopg.Connection, schema: str, store: PostgresStore) -> str:
 
 
 def run_backend(kind: str, args: argparse.Namespace, vocab: Vocabulary) -> dict[str, object]:
+    load_before = os.getloadavg()
     progress(f"{kind}: importing {args.items:,} items ...")
     if kind == "sqlite":
         path = ROOT / "var" / f"national-{args.items}.db"
@@ -174,7 +177,8 @@ def run_backend(kind: str, args: argparse.Namespace, vocab: Vocabulary) -> dict[
     latencies = measure_search(store, args.rounds)
     store.close()
     cleanup()
-    return {"import": (args.items / store_s, store_s, gen_s), "size": size, "latency": latencies}
+    load = (load_before, os.getloadavg())
+    return {"import": (args.items / store_s, store_s, gen_s), "size": size, "latency": latencies, "load": load}
 
 
 def main() -> None:
@@ -186,18 +190,29 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema afterwards")
     args = ap.parse_args()
     vocab = vocabulary_from(real_documents())
-    results = {kind: run_backend(kind, args, vocab) for kind in args.backends.split(",")}
-    print(f"\nnational archive: {args.items:,} items (98 municipalities x 10 committees x 10 years),"
-          f" top 20 with snippets, {args.rounds} rounds per query")
+    results = {}
+    for kind in args.backends.split(","):
+        results[kind] = run_backend(kind, args, vocab)
+        show({kind: results[kind]}, args, sys.stderr)  # one backend's figures as soon as they are in
+    show(results, args, sys.stdout)
+
+
+def show(results: dict[str, dict[str, object]], args: argparse.Namespace, out: TextIO) -> None:
+    print(f"\n{datetime.now().isoformat(timespec='minutes')}, {os.cpu_count()} cores", file=out)
+    print(f"national archive: {args.items:,} items (98 municipalities x 10 committees x 10 years),"
+          f" top 20 with snippets, {args.rounds} rounds per query", file=out)
     for kind, r in results.items():
         rate, store_s, gen_s = r["import"]  # type: ignore[misc]
         print(f"\n[{kind}] bulk import {rate:,.0f} items/s ({store_s:,.0f} s in the store;"
-              f" generating took {gen_s:,.0f} s more)")
-        print(f"[{kind}] size: {r['size']}")
+              f" generating took {gen_s:,.0f} s more)", file=out)
+        print(f"[{kind}] size: {r['size']}", file=out)
+        (b1, b5, b15), (a1, a5, a15) = r["load"]  # type: ignore[misc]
+        print(f"[{kind}] load average (1/5/15 min) before {b1:.1f}/{b5:.1f}/{b15:.1f},"
+              f" after {a1:.1f}/{a5:.1f}/{a15:.1f}", file=out)
         for cls, times in r["latency"].items():  # type: ignore[attr-defined]
             print(f"[{kind}]   {cls:28} p50 {percentile(times, 50):8.1f} ms   p99 {percentile(times, 99):8.1f} ms"
-                  f"   n={len(times)}")
-
+                  f"   n={len(times)}", file=out)
+    out.flush()
 
 if __name__ == "__main__":
     main()

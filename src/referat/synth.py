@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .model import AgendaItem, CaseId, Decision, Document, ImportedMeeting, Meeting, Section
+from .model import AgendaItem, CaseId, Decision, Document, ImportedMeeting, Meeting, Participant, Person, Section
 from .municipality import known
 from .vocab import classify_outcome
 
@@ -40,6 +40,7 @@ class Vocabulary:
     paragraphs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # role -> (heading, text)
     decisions: list[str] = field(default_factory=list)
     kle: list[str] = field(default_factory=list)
+    people: list[tuple[str, str | None]] = field(default_factory=list)  # (name, party) of real participants
 
     @classmethod
     def from_records(cls, records: list[ImportedMeeting]) -> "Vocabulary":
@@ -52,10 +53,12 @@ class Vocabulary:
                         vocab.paragraphs.setdefault(s.role, []).append((s.heading, s.text))
                 vocab.decisions.extend(d.text for d in item.decisions)
                 vocab.kle.extend(c.value[:8] for c in item.case_ids if c.scheme == "kle")
+            vocab.people.extend((p.person.name, p.person.party) for p in record.meeting.participants)
         if not vocab.titles or not vocab.paragraphs:
             raise ValueError("no text to build a synthetic archive from")
         vocab.decisions = vocab.decisions or ["Taget til efterretning."]
         vocab.kle = sorted(set(vocab.kle)) or ["00.01.00"]
+        vocab.people = sorted(set(vocab.people), key=lambda p: (p[0], p[1] or ""))
         return vocab
 
 
@@ -81,6 +84,17 @@ def _item(rng: random.Random, vocab: Vocabulary, position: int, year: int) -> Ag
     return AgendaItem(number=str(position), position=position, title=_title(rng, vocab),
                       public=rng.random() > 0.03, case_ids=[CaseId(case, "kle")], sections=sections,
                       decisions=[Decision(decision, classify_outcome(decision))])
+
+
+MEMBERS = 7
+
+
+def members(vocab: Vocabulary, seed: int, municipality: str, committee: str) -> list[Participant]:
+    """A committee's members: the same real names at every meeting of that committee (own random stream,
+    so the items generated do not depend on it)."""
+    rng = random.Random(f"{seed}|{municipality}|{committee}")
+    chosen = rng.sample(vocab.people, k=min(MEMBERS, len(vocab.people)))
+    return [Participant(Person(name, party)) for name, party in chosen]
 
 
 def meetings(vocab: Vocabulary, n_items: int, *, seed: int = 1, municipalities: int = 98, years: int = 10,
@@ -129,7 +143,8 @@ def national(vocab: Vocabulary, n_items: int, *, seed: int = 1, municipalities: 
                     count = min(n_items - made, rng.randint(max(1, items_per_meeting // 2),
                                                             items_per_meeting * 3 // 2))
                     meeting = Meeting(municipality=name, committee=committee, kind="referat", start=when,
-                                      place="Rådhuset", items=[_item(rng, vocab, i, year) for i in range(1, count + 1)])
+                                      place="Rådhuset", items=[_item(rng, vocab, i, year) for i in range(1, count + 1)],
+                                      participants=members(vocab, seed, name, committee))
                     digest = hashlib.sha256(f"national-{seed}-{serial}".encode()).hexdigest()
                     document = Document(sha256=digest, source_name=f"national-{serial}.json", format="synthetic",
                                         importer="synth", importer_version="1", size=0)
