@@ -19,6 +19,7 @@ from typing import Any
 from .. import canonical
 from ..model import ImportedMeeting
 from ..persons import Attendance, Mention, meeting_people
+from .apiindex import ApiIndex
 
 _TABLES = """
 CREATE TABLE participants(
@@ -61,11 +62,14 @@ class PeopleTables:
         self.ph = placeholder
         self.clean = clean  # PostgreSQL text cannot hold NUL
         self.now = now  # the current time as the backend stores it
+        self.api = ApiIndex(placeholder, clean, sqlite=placeholder == "?")  # the open API's object index
 
     def replace(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
-        """In a save's transaction: the meeting's rows (old ones replaced) and, if new, its creation time."""
+        """In a save's transaction: the meeting's rows here and in the API index (old ones replaced) and,
+        if the meeting is new, its creation time."""
         self.delete(db, meeting_id)
         self.write(db, meeting_id, record)
+        self.api.replace(db, meeting_id, record)
         db.execute(self._sql("UPDATE meetings SET created_at=? WHERE id=? AND created_at IS NULL"),
                    (self.now(), meeting_id))
 
@@ -128,6 +132,34 @@ class PeopleTables:
                           (person_key,)).fetchall()
         return [Mention(int(r[0]), r[1], r[2], _time(r[3]), *r[4:]) for r in rows]
 
+    def persons_page(self, db: Any, body: str, having: list[str], params: list[Any], limit: int, offset: int
+                     ) -> tuple[int, list[str]]:
+        """(total, person keys) of a body's persons (``body`` is the municipality slug), by key; ``having``
+        filters on ``max(d.imported_at)`` / ``min(m.created_at)`` of their meetings."""
+        return self._grouped(db, "p.person_key", body, having, params, limit, offset)
+
+    def memberships_page(self, db: Any, body: str, having: list[str], params: list[Any], limit: int, offset: int
+                         ) -> tuple[int, list[tuple[str, str]]]:
+        """(total, (person key, committee)) of a body's memberships."""
+        return self._grouped(db, "p.person_key, p.committee", body, having, params, limit, offset)
+
+    def _grouped(self, db: Any, columns: str, body: str, having: list[str], params: list[Any], limit: int,
+                 offset: int) -> tuple[int, list[Any]]:
+        frm = ("FROM participants p JOIN documents d ON d.meeting_id=p.meeting_id JOIN meetings m ON"
+               f" m.id=p.meeting_id WHERE p.person_key >= ? AND p.person_key < ? GROUP BY {columns}"
+               f" {'HAVING ' + ' AND '.join(having) if having else ''}")
+        args = [body + "/", body + "0", *params]
+        total = int(db.execute(self._sql(f"SELECT count(*) FROM (SELECT {columns} {frm}) t"), args).fetchone()[0])
+        rows = db.execute(self._sql(f"SELECT {columns} {frm} ORDER BY {columns} LIMIT ? OFFSET ?"),
+                          [*args, limit, offset]).fetchall()
+        return total, [r[0] if len(r) == 1 else tuple(r) for r in rows]
+
+    def committee_members(self, db: Any, municipality: str, committee: str) -> list[str]:
+        """The person keys ever listed for a committee."""
+        rows = db.execute(self._sql("SELECT DISTINCT person_key FROM participants WHERE municipality=? AND"
+                                    " committee=? ORDER BY person_key"), (municipality, committee)).fetchall()
+        return [r[0] for r in rows]
+
     def latest_listed(self, db: Any, committees: set[tuple[str, str]]) -> dict[tuple[str, str], datetime | None]:
         """The newest meeting with a participant list, per (municipality, committee)."""
         out = {}
@@ -164,3 +196,40 @@ class PeopleReads:
         """When each meeting was first imported (UTC), by id: the open API's ``created`` and ``created_since``."""
         db, t = self._people()
         return t.created(db)
+
+    # -- the open API's reads (web/api.py): lists paged in SQL ----------------------------------
+    def api_page(self, kind: str, body: str, organization: str | None, times: dict[str, datetime | None],
+                 limit: int, offset: int) -> tuple[int, list[tuple[str, int]]]:
+        db, t = self._people()
+        return t.api.page(db, kind, body, organization, times, limit, offset)
+
+    def api_papers(self, body: str, times: dict[str, datetime | None], limit: int, offset: int
+                   ) -> tuple[int, list[str]]:
+        db, t = self._people()
+        return t.api.papers(db, body, times, limit, offset)
+
+    def api_paper(self, body: str, case: str) -> list[tuple[str, int]]:
+        db, t = self._people()
+        return t.api.paper(db, body, case)
+
+    def api_committees(self) -> list[tuple[str, str, datetime | None, datetime | None]]:
+        """(municipality, committee, modified, created) of every committee."""
+        db, t = self._people()
+        return t.api.bodies(db)
+
+    def api_meeting_times(self, meeting_ids: list[int]) -> dict[int, tuple[datetime | None, datetime | None]]:
+        db, t = self._people()
+        return t.api.meeting_time(db, meeting_ids)
+
+    def api_people(self, body: str, times: dict[str, datetime | None], limit: int, offset: int, *,
+                   memberships: bool = False) -> tuple[int, list[Any]]:
+        """A body's persons (keys) or memberships ((key, committee)), paged, with the list time filters."""
+        db, t = self._people()
+        params: list[Any] = []
+        having = t.api._times(times, params, "max(d.imported_at)", "min(m.created_at)")
+        page = t.memberships_page if memberships else t.persons_page
+        return page(db, body, having, params, limit, offset)
+
+    def committee_member_keys(self, municipality: str, committee: str) -> list[str]:
+        db, t = self._people()
+        return t.committee_members(db, t.clean(municipality), t.clean(committee))

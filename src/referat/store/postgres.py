@@ -32,6 +32,7 @@ from ..search.query import Query
 from ..search.snippets import snippet
 from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, index_filters
 from .migrations import MigrationTarget, Step, latest, migrate
+from . import apiindex
 from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
 from .pgwrite import PEOPLE, BatchWriter, clean
@@ -87,7 +88,8 @@ def _backfill_persons(conn: psycopg.Connection[Any]) -> None:
 STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STEP1),
          Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
               " meeting participants for the person facet", STEP2, run=_backfill_persons),
-         Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor()))]
+         Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor())),
+         Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP, run=lambda conn: PEOPLE.api.backfill(conn.cursor()))]
 SCHEMA_VERSION = latest(STEPS)
 
 

@@ -27,6 +27,7 @@ from ..search.indexing import ItemRow, item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
+from . import apiindex
 from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
 from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
 from .base import index_filters as to_index_filters
@@ -66,7 +67,8 @@ def _backfill_persons(db: sqlite3.Connection) -> None:
 STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(2, "meeting participants for the person facet", "ALTER TABLE meetings ADD COLUMN persons TEXT"
               " NOT NULL DEFAULT ''", run=_backfill_persons),
-         Step(3, STEP_DESCRIPTION, SQLITE_STEP, run=PeopleTables().backfill)]
+         Step(3, STEP_DESCRIPTION, SQLITE_STEP, run=PeopleTables().backfill),
+         Step(4, apiindex.STEP_DESCRIPTION, apiindex.SQLITE_STEP, run=apiindex.ApiIndex().backfill)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 

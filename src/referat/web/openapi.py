@@ -66,6 +66,10 @@ LIST_PARAMS = [
            {"type": "string", "format": "date-time"}),
     _query("modified_until", "Kun objekter ændret på eller før dette tidspunkt (ISO 8601)",
            {"type": "string", "format": "date-time"}),
+    _query("created_since", "Kun objekter hvis møder først blev importeret på eller efter dette tidspunkt (ISO 8601)",
+           {"type": "string", "format": "date-time"}),
+    _query("created_until", "Kun objekter hvis møder først blev importeret på eller før dette tidspunkt (ISO 8601)",
+           {"type": "string", "format": "date-time"}),
 ]
 ERRORS = {"400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
 
@@ -105,7 +109,8 @@ def document() -> dict[str, Any]:
                 "OParlObject": {"type": "object", "required": ["id", "type"], "additionalProperties": True,
                                 "properties": {"id": {"type": "string", "format": "uri"},
                                                "type": {"type": "string", "format": "uri"},
-                                               "modified": {"type": "string", "format": "date-time"}}},
+                                               "modified": {"type": "string", "format": "date-time"},
+                                               "created": {"type": "string", "format": "date-time"}}},
                 "OParlList": {"type": "object", "required": ["data", "pagination", "links"], "properties": {
                     "data": {"type": "array", "items": OBJECT},
                     "pagination": {"type": "object", "properties": {
