@@ -319,3 +319,172 @@ def test_attendance_is_for_the_secretariat_only(site):
     r = attend(member, csrf, site, "Anna", "present")
     assert r.status_code == 403
     assert site.council.attendance(site.setup.secretary, site.setup.meeting.id).events == []
+
+
+# -- members, approval, corrections, verification, publication ----------------------------------------
+
+def conduct_meeting(site: Site) -> tuple[TestClient, str]:
+    """The secretary records a whole meeting: one late arrival, one inhabil member, decisions with a dissent."""
+    client, csrf = logged_in(site, "sek")
+    for name in ("Anna", "Bo", "Cecilie"):
+        attend(client, csrf, site, name, "present")
+    attend(client, csrf, site, "Eva", "absent")
+    attend(client, csrf, site, "Dan", "arrived", item="2")
+    attend(client, csrf, site, "Bo", "inhabil", item="2")
+    for number in ("1", "2", "3", "4"):
+        assert decide(client, csrf, site, number).status_code == 303
+    item = site.setup.item("3")
+    r = client.post(f"/sekretariat/punkt/{item.id}/protokoltilfoersel", data={
+        "csrf": csrf, "member_id": str(site.setup.members["Dan"].id), "text": "Ø kan ikke tiltræde målsætningerne."})
+    assert r.status_code == 303
+    return client, csrf
+
+
+def content_hash_of(html: str) -> str:
+    m = re.search(r'name="content_hash" value="([0-9a-f]{64})"', html)
+    assert m, "no approval form"
+    return m.group(1)
+
+
+def test_member_sees_closed_items_of_own_committee_only(site):
+    sek = site.setup.secretary
+    other = site.council.create_committee(sek, "Albertslund", "Kulturudvalget")
+    outsider = site.council.create_user(sek, "olga", "Olga", "member", "olga-kode-1")
+    PASSWORDS["olga"] = "olga-kode-1"
+    site.council.add_member(sek, other.id, outsider.id, "member", "B")
+    mid = site.setup.meeting.id
+    anna, _ = logged_in(site, "anna")
+    assert SECRET in anna.get(f"/mine-moeder/{mid}").text
+    assert f"/mine-moeder/{mid}" in anna.get("/mine-moeder/").text
+    olga, _ = logged_in(site, "olga")
+    assert f"/mine-moeder/{mid}" not in olga.get("/mine-moeder/").text
+    for path in (f"/mine-moeder/{mid}", f"/mine-moeder/{mid}/referat", f"/mine-moeder/{mid}/referat.html",
+                 f"/mine-moeder/{mid}/kontrol"):
+        r = olga.get(path)
+        assert r.status_code in (403, 404) and SECRET not in r.text, path
+    site.council.publish_agenda(sek, mid)  # published: still not hers to see closed content
+    for path in (f"/mine-moeder/{mid}", f"/mine-moeder/{mid}/referat"):
+        r = olga.get(path)
+        assert r.status_code == 403 and SECRET not in r.text, path
+
+
+def test_approval_signs_the_content_hash_then_minutes_are_append_only(site):
+    client, csrf = conduct_meeting(site)
+    mid = site.setup.meeting.id
+    anna, anna_csrf = logged_in(site, "anna")
+    page = anna.get(f"/mine-moeder/{mid}/referat").text
+    shown = content_hash_of(page)
+    assert shown == site.council.minutes(site.setup.secretary, mid).content_hash
+    assert "Ø kan ikke tiltræde målsætningerne." in page and "inhabil under punkt 2" in page
+    assert SECRET in page  # a member reads the closed item in the minutes they sign
+    r = anna.post(f"/mine-moeder/{mid}/godkend", data={"csrf": anna_csrf, "content_hash": shown})
+    assert r.status_code == 303
+    (link,) = site.council.verify(mid).links
+    assert link.kind == "approval" and link.signer == "Anna" and link.content_hash == shown
+    assert "Du har godkendt denne udgave" in anna.get(f"/mine-moeder/{mid}/referat").text
+    # the secretariat can no longer change the meeting: Danish 409, nothing changed
+    item = site.setup.item("1")
+    r = client.post(f"/sekretariat/punkt/{item.id}", data={
+        "csrf": csrf, "version": str(item.version), "title": "Ændret efter godkendelse", "public": "1"})
+    assert r.status_code == 409 and "Referatet er godkendt" in r.text
+    assert decide(client, csrf, site, "1", text="Ny tekst").status_code == 409
+    assert site.setup.item("1").title == "Budgetopfølgning"
+    # a correction is appended, dated, and joins the chain; the chain verifies
+    r = client.post(f"/sekretariat/moede/{mid}/rettelser", data={"csrf": csrf, "item_number": "3",
+                                                                   "text": "Stavefejl i beslutningen rettet."})
+    assert r.status_code == 303
+    report = site.council.verify(mid)
+    assert report.ok and [lk.kind for lk in report.links] == ["approval", "correction"]
+    verify_page = client.get(f"/sekretariat/moede/{mid}/kontrol").text
+    assert "Kæden er intakt" in verify_page and report.head in verify_page
+    minutes_page = client.get(f"/sekretariat/moede/{mid}/referat").text
+    assert "Stavefejl i beslutningen rettet." in minutes_page and "Tilføjelse" in minutes_page
+    # Bo approves the minutes as they stand now; an approval of the old hash is a conflict
+    bo, bo_csrf = logged_in(site, "bo")
+    r = bo.post(f"/mine-moeder/{mid}/godkend", data={"csrf": bo_csrf, "content_hash": shown})
+    assert r.status_code == 409 and "Referatet er ændret, siden du læste det" in r.text
+    fresh = content_hash_of(bo.get(f"/mine-moeder/{mid}/referat").text)
+    assert fresh != shown
+    assert bo.post(f"/mine-moeder/{mid}/godkend", data={"csrf": bo_csrf, "content_hash": fresh}).status_code == 303
+    assert "Kæden er intakt" in bo.get(f"/mine-moeder/{mid}/kontrol").text
+    log = client.get(f"/sekretariat/moede/{mid}/log").text
+    for action in ("Godkendt", "Tilføjelse", "Beslutning", "Protokoltilførsel", "Inhabil"):
+        assert action in log
+    assert "anna" in log and "sek" in log
+
+
+def test_a_member_who_did_not_attend_cannot_approve(site):
+    conduct_meeting(site)
+    mid = site.setup.meeting.id
+    eva, csrf = logged_in(site, "eva")  # sent apologies
+    page = eva.get(f"/mine-moeder/{mid}/referat").text
+    assert "Du deltog ikke i mødet" in page and 'name="content_hash"' not in page
+    r = eva.post(f"/mine-moeder/{mid}/godkend", data={
+        "csrf": csrf, "content_hash": site.council.minutes(site.setup.secretary, mid).content_hash})
+    assert r.status_code == 403 and "Eva deltog ikke i mødet" in r.text
+    assert site.council.verify(mid).links == []
+
+
+def crawl(client: TestClient, start: list[str], limit: int = 300) -> dict[str, str]:
+    """Every public page and JSON reachable from ``start`` (links in HTML and URLs in JSON)."""
+    seen: dict[str, str] = {}
+    todo = list(start)
+    while todo and len(seen) < limit:
+        url = todo.pop()
+        if url in seen:
+            continue
+        r = client.get(url)
+        seen[url] = r.text
+        if r.status_code != 200:
+            continue
+        found = re.findall(r'href="(/[^"#]*)"', r.text) + re.findall(r'"(?:https?://testserver)(/[^"]*)"', r.text)
+        for link in found:
+            link = link.replace("&amp;", "&")
+            if not link.startswith(("/static", "/log-", "/sekretariat", "/mine-moeder", "/min-side")):
+                todo.append(link)
+    return seen
+
+
+def test_the_public_never_sees_a_closed_items_content(site):
+    client, csrf = conduct_meeting(site)
+    mid = site.setup.meeting.id
+    assert client.post(f"/sekretariat/moede/{mid}/offentliggoer-dagsorden", data={"csrf": csrf}).status_code == 303
+    anna, anna_csrf = logged_in(site, "anna")
+    anna.post(f"/mine-moeder/{mid}/godkend", data={
+        "csrf": anna_csrf, "content_hash": content_hash_of(anna.get(f"/mine-moeder/{mid}/referat").text)})
+    assert client.post(f"/sekretariat/moede/{mid}/offentliggoer-referat", data={"csrf": csrf}).status_code == 303
+    agenda_id, minutes_id = site.council.published_ids(mid)
+    assert agenda_id and minutes_id
+    public = site.client()
+    start = ["/", "/index.json", f"/moede/{agenda_id}", f"/moede/{minutes_id}", f"/moede/{minutes_id}.json",
+             f"/moede/{minutes_id}/punkt/2", f"/moede/{minutes_id}/punkt/2.json", f"/moede/{agenda_id}/punkt/2.json",
+             "/soeg?q=HEMMELIGT", "/soeg.json?q=HEMMELIGT", "/soeg?q=Vestervej", "/soeg?q=ejendomssag",
+             "/soeg.atom?q=Vestervej", "/soeg/eksport.json?q=Vestervej", "/soeg/eksport.csv?q=Vestervej",
+             "/moeder.ics", "/oparl/v1", "/oparl/v1/system"]
+    pages = crawl(public, start)
+    assert len(pages) > 20
+    markers = (SECRET, "Hansen ApS", "købesum", "4,2 mio")  # the closed item's title and text (not in any query)
+    leaks = [url for url, body in pages.items() if any(m in body for m in markers)]
+    assert leaks == []
+    for query in ("Vestervej", "HEMMELIGT", "købesum"):
+        assert public.get(f"/soeg.json?q={query}").json()["total"] == 0, query
+    # the closed item is there, as its neutral title only, and the open content is public
+    assert "Lukket punkt: Ejendomssag" in pages[f"/moede/{minutes_id}"]
+    assert "Erhvervspolitik" in pages[f"/moede/{minutes_id}"]
+    assert "Ø kan ikke tiltræde målsætningerne." in public.get(f"/moede/{minutes_id}/punkt/3").text
+    # and the secretariat's and members' screens are closed to the anonymous visitor
+    for path in (f"/sekretariat/moede/{mid}", f"/mine-moeder/{mid}", f"/mine-moeder/{mid}/referat.html"):
+        r = public.get(path)
+        assert r.status_code == 303 and SECRET not in r.text
+
+
+def test_draft_minutes_render_as_html_pdf_and_text_for_insiders(site):
+    conduct_meeting(site)
+    mid = site.setup.meeting.id
+    anna, _ = logged_in(site, "anna")
+    html = anna.get(f"/mine-moeder/{mid}/referat.html")
+    assert html.status_code == 200 and 'lang="da"' in html.text and SECRET in html.text
+    text = anna.get(f"/mine-moeder/{mid}/referat.txt")
+    assert text.headers["content-type"].startswith("text/plain") and "Erhvervspolitik" in text.text
+    pdf = anna.get(f"/mine-moeder/{mid}/referat.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
