@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from referat.itemparse import parse_attachment
 from referat.model import AgendaItem, Meeting
 
 
@@ -68,8 +69,10 @@ def expected(m: Meeting, *, public: bool) -> dict[str, Any]:
             items.append(item_view(AgendaItem(number=it.number, position=it.position, title=it.title, public=False)))
             continue
         v = item_view(it)
-        if public:
+        if public:  # the lines of non-public attachments are left out of the Bilag section too
             v["attachments"] = [a for a in v["attachments"] if a[3]]
+            v["sections"] = [(r, h, [p for p in ps if parse_attachment(p).public] if r == "attachments" else ps)
+                             for r, h, ps in v["sections"]]
         if m.kind == "dagsorden":
             v["decisions"] = []
             v["sections"] = [s for s in v["sections"] if s[0] != "decision"]

@@ -283,7 +283,18 @@ def measure(pages: list[list[Line]]) -> Layout:
         rights.extend(ln.x1 for ln in lines if len(ln.text) >= 20 and abs(ln.size - size) < 0.6)
     rights.sort()
     margin = rights[int(0.98 * (len(rights) - 1))] if rights else 0.0
-    # the most common pitch (smoothed) is the line spacing inside paragraphs
+    # the most common pitch (smoothed) is the line spacing inside paragraphs; a line that
+    # reaches the right margin is surely followed by its own continuation, so when there are
+    # enough such pairs only they count (in a short document of one-line paragraphs the
+    # paragraph spacing is the most common distance)
+    full: Counter[float] = Counter()
+    for lines in pages:
+        for a, b in zip(lines, lines[1:]):
+            p = round(a.bottom - b.bottom, 1)
+            if 0 < p < 60 and margin and a.x1 >= margin - 1.0 and abs(a.size - size) < 0.6 and abs(b.size - size) < 0.6:
+                full[p] += 1
+    if sum(full.values()) >= 3:
+        pitches = full
     pitch = 0.0
     if pitches:
         best = max(pitches, key=lambda p: sum(c for q, c in pitches.items() if abs(q - p) <= 0.6))

@@ -68,4 +68,5 @@ def render_html(layout: Layout) -> str:
     municipality = municipality_name(layout)
     right = " · ".join(x for x in (layout.committee, layout.date_short) if x)
     return _env().get_template("minutes.html").render(
-        doc=layout, css=stylesheet(), municipality=municipality, running_left=municipality, running_right=right)
+        doc=layout, css=stylesheet(), municipality=municipality,
+        running_left=municipality + ("" if layout.public else " · INTERN UDGAVE"), running_right=right)

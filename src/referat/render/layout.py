@@ -146,7 +146,9 @@ def _item(it: AgendaItem, *, public: bool, agenda: bool) -> Item:
     item = Item(it.number, it.title, it.public, shown, [], [])
     if not shown:
         return item
-    item.case_ids = [c.value if c.scheme != "other" else f"Sagsnr.: {c.value}" for c in it.case_ids]
+    # labelled when the bare value would not read back as a case id ("other"), or would read as
+    # a page number at the top of a PDF page ("12/27845", Acadre)
+    item.case_ids = [c.value if c.scheme not in ("other", "acadre") else f"Sagsnr.: {c.value}" for c in it.case_ids]
     sections = list(it.sections)
     printed = _flat(" ".join(s.heading + " " + s.text for s in sections))
 
