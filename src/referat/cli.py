@@ -20,6 +20,7 @@ from .model import OUTCOMES
 from .render_text import item_text, meeting_text
 from .search.query import parse as parse_query
 from .search.snippets import to_plain_marks, to_terminal
+from .cli_index import reindex_cmd
 from .store import open_store
 from .store.base import SearchFilters
 
@@ -40,9 +41,14 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.option("--db", default=lambda: os.environ.get("REFERAT_DB", "referat.db"), show_default="referat.db",
               help="SQLite file or postgresql:// URL (or $REFERAT_DB)")
+@click.option("--index-dir", type=click.Path(file_okay=False), default=None,
+              help="where PostgreSQL archives keep their local search index (or $REFERAT_INDEX_DIR;"
+                   " default ~/.cache/referat/indexes)")
 @click.pass_context
-def main(ctx: click.Context, db: str) -> None:
+def main(ctx: click.Context, db: str, index_dir: str | None) -> None:
     """referat: Danish municipal minutes, imported, stored and searchable."""
+    if index_dir:
+        os.environ["REFERAT_INDEX_DIR"] = index_dir  # every store this command opens (also ``copy``)
     ctx.obj = {"db": db}
 
 
@@ -92,13 +98,16 @@ def _date(value: str | None) -> date | None:
 @click.option("--to", "date_to", help="YYYY-MM-DD")
 @click.option("--outcome", type=click.Choice(OUTCOMES))
 @click.option("--case", "case_prefix", help="case id or KLE prefix, e.g. 15.00")
+@click.option("--kle", help="KLE subject group, e.g. 00.01")
+@click.option("--person", help='a participant as the person facet shows them, e.g. "Anja Holtze (A)"')
 @click.option("--limit", default=10, show_default=True)
 @click.pass_context
 def search(ctx: click.Context, query: str, municipality, committee, date_from, date_to, outcome, case_prefix,
-           limit: int) -> None:
+           kle, person, limit: int) -> None:
     """Search agenda items (Danish stemming, compounds, "phrases", prefix*)."""
     store = _store(ctx)
-    filters = SearchFilters(municipality, committee, _date(date_from), _date(date_to), outcome, case_prefix)
+    filters = SearchFilters(municipality, committee, _date(date_from), _date(date_to), outcome, case_prefix,
+                            kle=kle, person=person)
     result = store.search(parse_query(query), filters, limit=limit, count=True)
     tty = sys.stdout.isatty()
     click.echo(f"{result.total} hits for {query!r}")
@@ -193,3 +202,4 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
 
 main.add_command(council_cmd)
+main.add_command(reindex_cmd)
