@@ -172,7 +172,11 @@ def migrate(ctx: click.Context) -> None:
         click.echo(store.migration.describe())
     from .council import schema, db  # the meeting side's council_* tables live in the same database
 
-    click.echo(schema.migrate(db.engine_for(ctx.obj["db"])).describe())
+    engine = db.engine_for(ctx.obj["db"])
+    try:
+        click.echo(schema.migrate(engine).describe())
+    finally:
+        engine.dispose()
 
 
 @main.command("copy")
