@@ -42,8 +42,11 @@ log = logging.getLogger("referat.web.office")
 COOKIE = "referat_session"
 SECRETARY, MEMBER, USER, ANYONE = "secretary", "member", "user", "anyone"
 HOME = {"secretary": "/sekretariat/", "member": "/mine-moeder/", "public": "/min-side"}
-#: form fields never shown back on an error page
-HIDDEN_FIELDS = {"csrf", "version", "password", "content_hash"}
+#: the free-text fields shown back (with their Danish label) on a refusal page, so nothing typed is lost
+TEXT_FIELDS = {"title": "Titel", "text": "Tekst", "closed_title": "Neutral titel", "case_ids": "Sagsnumre",
+               "number": "Nummer", "place": "Mødested", "note": "Bemærkning", "name": "Navn",
+               "municipality": "Kommune", "votes_for": "Stemte for", "votes_against": "Stemte imod",
+               "votes_abstain": "Undlod at stemme", "party": "Partibogstav"}
 
 STATUS = [(PermissionDenied, 403, "Adgang nægtet"), (NotFound, 404, "Siden findes ikke"),
           (ConflictError, 409, "Ændringen blev ikke gemt"), (MinutesLocked, 409, "Referatet er låst"),
@@ -142,7 +145,8 @@ class Office:
         return response
 
     def refusal(self, ctx: Ctx, status: int, title: str, message: str) -> HTMLResponse:
-        shown = {k: v for k, v in ctx.form.items() if k not in HIDDEN_FIELDS and isinstance(v, str) and v.strip()}
+        shown = {(TEXT_FIELDS.get(k) or f"Afsnit ({k.removeprefix('section:')})"): v for k, v in ctx.form.items()
+                 if (k in TEXT_FIELDS or k.startswith("section:")) and isinstance(v, str) and v.strip()}
         back = ctx.request.headers.get("referer", "")
         back = back if back.startswith(str(ctx.request.base_url)) else ""
         return self.render(ctx, "office/error.html", {"status": status, "title": title, "message": message,
