@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
+from ..kle import group_label
 from ..store.base import SearchFilters, Store
 from . import openapi, people, views
 from .api import API_ROOT, Api, api_routes, error_response
@@ -57,7 +58,8 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
-                       committee_url=views.committee_url, person_url=people.person_url)
+                       committee_url=views.committee_url, person_url=people.person_url,
+                       kle=group_label)
     env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
     return env
 
@@ -123,7 +125,7 @@ class Portal:
         query = parse_query(p.q)
         date_from, date_to = p.date_range
         filters = SearchFilters(municipality=p.municipality, committee=p.committee, date_from=date_from,
-                                date_to=date_to, outcome=p.outcome)
+                                date_to=date_to, outcome=p.outcome, kle=p.kle, person=p.person)
         kwargs: dict[str, Any] = {}
         if p.sort_key == "date":
             if "sort" not in inspect.signature(self.store.search).parameters:
@@ -143,7 +145,7 @@ class Portal:
         p = data["params"]
         out = {k: v for k, v in data.items() if k != "params"}
         out["filters"] = {"municipality": p.municipality, "committee": p.committee, "year": p.year,
-                          "outcome": p.outcome}
+                          "outcome": p.outcome, "kle": p.kle, "person": p.person}
         return out
 
     def _meeting(self, request: Request) -> tuple[int, Any]:

@@ -147,7 +147,7 @@ class Feeds:
             raise BadRequest("Angiv en søgning med «q», fx ?q=budget.")
         date_from, date_to = p.date_range
         filters = SearchFilters(municipality=p.municipality, committee=p.committee, date_from=date_from,
-                                date_to=date_to, outcome=p.outcome)
+                                date_to=date_to, outcome=p.outcome, kle=p.kle, person=p.person)
         result = self.store.search(parse_query(p.q), filters, limit=limit, count=True, sort=p.sort_key)
         return p, result.hits, result.total or 0
 

@@ -25,6 +25,8 @@ PARAMS = {
 INTEGER_PARAMS = {"meeting", "position", "n"}
 SEARCH = [("q", "Søgningen (ord, \"fraser\", præfiks*, -udelad, OR)", True), ("kommune", "Kommune", False),
           ("udvalg", "Udvalg", False), ("aar", "År", False), ("udfald", "Udfald (approved, rejected, …)", False),
+          ("kle", "KLE-emne (gruppe, fx 00.01)", False), ("person", "Deltager, som facetten viser dem, fx «Anja Holtze (A)»",
+                                                             False),
           ("sorter", "relevans eller dato", False)]
 
 

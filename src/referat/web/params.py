@@ -63,6 +63,8 @@ class SearchParams:
     committee: str | None = None
     year: int | None = None
     outcome: str | None = None
+    kle: str | None = None  # KLE subject group, "00.01"
+    person: str | None = None  # as the person facet shows them, "Anja Holtze (A)"
     sort: str = "relevans"
     page: int = 1
 
@@ -83,7 +85,7 @@ class SearchParams:
     def pairs(self) -> list[tuple[str, str]]:
         out = [("q", self.q)]
         for key, value in (("kommune", self.municipality), ("udvalg", self.committee), ("aar", self.year),
-                           ("udfald", self.outcome)):
+                           ("udfald", self.outcome), ("kle", self.kle), ("person", self.person)):
             if value is not None:
                 out.append((key, str(value)))
         if self.sort != "relevans":
@@ -107,7 +109,10 @@ def search_params(query: Mapping[str, str]) -> SearchParams:
     if sort not in SORT_LABELS:
         raise BadRequest("Sortering skal være «relevans» eller «dato».")
     year = query.get("aar")
-    return SearchParams(
+    kle = _text(query.get("kle"), "KLE-emne")
+    if kle is not None and not re.fullmatch(r"\d\d\.\d\d", kle):
+        raise BadRequest(f"«{kle}» er ikke et KLE-emne (to niveauer, fx 00.01).")
+    return SearchParams(kle=kle, person=_text(query.get("person"), "person"),
         q=q, municipality=_text(query.get("kommune"), "kommune"), committee=_text(query.get("udvalg"), "udvalg"),
         year=_int(year, "år", 0, 1900, 2100) if year not in (None, "") else None, outcome=outcome, sort=sort,
         page=_int(query.get("side"), "side", 1, 1, MAX_PAGE))
