@@ -448,6 +448,11 @@ def crawl(client: TestClient, start: list[str], limit: int = 300) -> dict[str, s
 def test_the_public_never_sees_a_closed_items_content(site):
     client, csrf = conduct_meeting(site)
     mid = site.setup.meeting.id
+    open_item = site.setup.item("1").id
+    for title, flag in (("PRIVAT-BILAG-TITEL", "not_for_publication"), ("LUKKET-BILAG-TITEL", "closed")):
+        r = client.post(f"/sekretariat/punkt/{open_item}/bilag", data={"csrf": csrf, "title": title, flag: "1"},
+                        files={"file": (f"{flag}.pdf", f"%PDF {flag}".encode(), "application/pdf")})
+        assert r.status_code == 303
     assert client.post(f"/sekretariat/moede/{mid}/offentliggoer-dagsorden", data={"csrf": csrf}).status_code == 303
     anna, anna_csrf = logged_in(site, "anna")
     anna.post(f"/mine-moeder/{mid}/godkend", data={
@@ -463,7 +468,8 @@ def test_the_public_never_sees_a_closed_items_content(site):
              "/moeder.ics", "/oparl/v1", "/oparl/v1/system"]
     pages = crawl(public, start)
     assert len(pages) > 20
-    markers = (SECRET, "Hansen ApS", "købesum", "4,2 mio")  # the closed item's title and text (not in any query)
+    # the closed item's title and text, and the titles of a closed and a not-for-publication attachment
+    markers = (SECRET, "Hansen ApS", "købesum", "4,2 mio", "PRIVAT-BILAG-TITEL", "LUKKET-BILAG-TITEL")
     leaks = [url for url, body in pages.items() if any(m in body for m in markers)]
     assert leaks == []
     for query in ("Vestervej", "HEMMELIGT", "købesum"):

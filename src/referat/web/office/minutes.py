@@ -13,12 +13,10 @@ Rendered documents (HTML/PDF/text) come from ``referat.render``.
 
 from __future__ import annotations
 
-from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...council import Council, User
 from ...render import MEDIA_TYPES, filename, render
 from .core import MEMBER, SECRETARY, Ctx, Office
 from .forms import NOTICES, SEAT_ROLES
@@ -34,10 +32,6 @@ ACTIONS = {"meeting.create": "Møde oprettet", "meeting.update": "Møde ændret"
 
 def base(ctx: Ctx) -> str:
     return "/sekretariat/moede" if ctx.user is not None and ctx.user.is_secretary else "/mine-moeder"
-
-
-def my_membership(council: Council, user: User, committee_id: int) -> Any:
-    return next((m for m in council.members(user, committee_id) if m.user_id == user.id), None)
 
 
 def minutes_page(ctx: Ctx) -> Response:
