@@ -14,6 +14,7 @@ import click
 
 from . import canonical
 from .cli_council import council_cmd
+from .cli_render import render_cmd
 from .errors import ReferatError
 from .ingest import ingest
 from .model import OUTCOMES
@@ -206,4 +207,5 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
 
 main.add_command(council_cmd)
+main.add_command(render_cmd)
 main.add_command(reindex_cmd)
