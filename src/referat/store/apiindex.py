@@ -33,6 +33,16 @@ CREATE INDEX documents_imported ON documents(imported_at, meeting_id)
 SQLITE_STEP = STEP.format(id="INTEGER", ref_where="WHERE ref IS NOT NULL")
 POSTGRES_STEP = STEP.format(id="BIGINT", ref_where="WHERE ref IS NOT NULL")
 STEP_DESCRIPTION = "open API object index (api_objects): OParl lists page in SQL"
+#: SQLite only: covering indexes for the joins from meetings to their document and for the per-committee
+#: aggregates (a SQLite row keeps its canonical JSON inline, so reading any later column of a meeting reads
+#: the JSON; PostgreSQL keeps it out of line and has indexed documents by meeting since step 1)
+SQLITE_STEP_5 = """
+CREATE INDEX documents_meeting ON documents(meeting_id, imported_at);
+CREATE INDEX meetings_committee ON meetings(municipality, committee, id, created_at);
+CREATE INDEX meetings_id_times ON meetings(id, created_at, start)
+"""
+#: what time filters join: the meeting's current document (modified) and the meeting (created)
+_JOINS = "JOIN documents d ON d.meeting_id=a.meeting_id JOIN meetings m ON m.id=a.meeting_id"
 
 
 def meeting_path(meeting_id: int) -> str:
@@ -130,10 +140,9 @@ class ApiIndex:
         if organization is not None:
             conds.append("a.organization=?")
             params.append(organization)
-        conds += self._times(times, params)
-        where = " AND ".join(conds)
-        frm = ("FROM api_objects a JOIN documents d ON d.meeting_id=a.meeting_id JOIN meetings m ON"
-               f" m.id=a.meeting_id WHERE {where}")
+        timed = self._times(times, params)
+        where = " AND ".join(conds + timed)
+        frm = f"FROM api_objects a {_JOINS if timed else ''} WHERE {where}"
         total = int(db.execute(self._sql(f"SELECT count(*) {frm}"), params).fetchone()[0])
         rows = db.execute(self._sql(f"SELECT a.path, a.meeting_id {frm} ORDER BY a.meeting_id, a.seq LIMIT ? OFFSET ?"),
                           [*params, limit, offset]).fetchall()
@@ -144,8 +153,8 @@ class ApiIndex:
         """(total, case ids) of a body's papers, by case id."""
         params: list[Any] = []
         having = self._times(times, params, "max(d.imported_at)", "min(m.created_at)")
-        frm = ("FROM api_objects a JOIN documents d ON d.meeting_id=a.meeting_id JOIN meetings m ON m.id=a.meeting_id"
-               f" WHERE a.body=? AND a.ref IS NOT NULL GROUP BY a.ref {'HAVING ' + ' AND '.join(having) if having else ''}")
+        frm = (f"FROM api_objects a {_JOINS if having else ''} WHERE a.body=? AND a.ref IS NOT NULL GROUP BY a.ref"
+               f" {'HAVING ' + ' AND '.join(having) if having else ''}")
         args = [body, *params]
         total = int(db.execute(self._sql(f"SELECT count(*) FROM (SELECT a.ref {frm}) t"), args).fetchone()[0])
         rows = db.execute(self._sql(f"SELECT a.ref {frm} ORDER BY a.ref LIMIT ? OFFSET ?"),

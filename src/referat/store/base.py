@@ -172,6 +172,11 @@ class Store(PeopleReads, ABC):
         out.sort(key=lambda c: (c.start or datetime.min, c.item_id))
         return out
 
+    def generation(self) -> object | None:
+        """A value that changes whenever the archive changes, in any process (the portal's response cache);
+        None when the backend cannot tell cheaply."""
+        return None
+
     def meeting_times(self) -> dict[int, datetime]:
         """When each meeting last changed: the import time (UTC) of its current document, by meeting id.
 

@@ -13,7 +13,7 @@ placeholder and a few types, so it lives here once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from .. import canonical
@@ -57,11 +57,9 @@ def _time(value: str | None) -> datetime | None:
 class PeopleTables:
     """Writes and reads the people tables through a DB-API connection or cursor (``?`` or ``%s`` style)."""
 
-    def __init__(self, placeholder: str = "?", clean: Callable[[str], str] = lambda s: s,
-                 now: Callable[[], Any] = lambda: datetime.now(timezone.utc).isoformat(timespec="seconds")) -> None:
+    def __init__(self, placeholder: str = "?", clean: Callable[[str], str] = lambda s: s) -> None:
         self.ph = placeholder
         self.clean = clean  # PostgreSQL text cannot hold NUL
-        self.now = now  # the current time as the backend stores it
         self.api = ApiIndex(placeholder, clean, sqlite=placeholder == "?")  # the open API's object index
 
     def replace(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
@@ -70,8 +68,9 @@ class PeopleTables:
         self.delete(db, meeting_id)
         self.write(db, meeting_id, record)
         self.api.replace(db, meeting_id, record)
-        db.execute(self._sql("UPDATE meetings SET created_at=? WHERE id=? AND created_at IS NULL"),
-                   (self.now(), meeting_id))
+        # the first document's import time, exactly (never after the meeting's first ``modified``)
+        db.execute(self._sql("UPDATE meetings SET created_at=(SELECT min(d.imported_at) FROM documents d WHERE"
+                             " d.meeting_id=?) WHERE id=? AND created_at IS NULL"), (meeting_id, meeting_id))
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.ph)
@@ -145,8 +144,8 @@ class PeopleTables:
 
     def _grouped(self, db: Any, columns: str, body: str, having: list[str], params: list[Any], limit: int,
                  offset: int) -> tuple[int, list[Any]]:
-        frm = ("FROM participants p JOIN documents d ON d.meeting_id=p.meeting_id JOIN meetings m ON"
-               f" m.id=p.meeting_id WHERE p.person_key >= ? AND p.person_key < ? GROUP BY {columns}"
+        joins = "JOIN documents d ON d.meeting_id=p.meeting_id JOIN meetings m ON m.id=p.meeting_id" if having else ""
+        frm = (f"FROM participants p {joins} WHERE p.person_key >= ? AND p.person_key < ? GROUP BY {columns}"
                f" {'HAVING ' + ' AND '.join(having) if having else ''}")
         args = [body + "/", body + "0", *params]
         total = int(db.execute(self._sql(f"SELECT count(*) FROM (SELECT {columns} {frm}) t"), args).fetchone()[0])

@@ -14,7 +14,7 @@ copy.  The transaction ends by appending the saved meetings to ``index_log``.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import psycopg
@@ -34,7 +34,7 @@ def clean(text: str) -> str:
     return text.replace("\x00", "")
 
 #: the people tables (``store.people``) in PostgreSQL's dialect, written in the save transaction
-PEOPLE = PeopleTables("%s", clean, lambda: datetime.now(timezone.utc))
+PEOPLE = PeopleTables("%s", clean)
 
 
 def _segments(pairs: list[tuple[ImportedMeeting, int | None]]) -> list[list[tuple[ImportedMeeting, int | None]]]:

@@ -275,6 +275,10 @@ class PostgresStore(Store):
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
 
+    def generation(self) -> object:
+        """Every save appends to the change log in its transaction: its last number moves with every change."""
+        return self._read("SELECT coalesce(max(seq), 0) FROM index_log")[0][0]
+
     def meeting_times(self) -> dict[int, datetime]:
         rows = self._read("SELECT meeting_id, max(imported_at) FROM documents GROUP BY meeting_id")
         return {int(r[0]): r[1] for r in rows}

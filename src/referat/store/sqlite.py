@@ -68,7 +68,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(2, "meeting participants for the person facet", "ALTER TABLE meetings ADD COLUMN persons TEXT"
               " NOT NULL DEFAULT ''", run=_backfill_persons),
          Step(3, STEP_DESCRIPTION, SQLITE_STEP, run=PeopleTables().backfill),
-         Step(4, apiindex.STEP_DESCRIPTION, apiindex.SQLITE_STEP, run=apiindex.ApiIndex().backfill)]
+         Step(4, apiindex.STEP_DESCRIPTION, apiindex.SQLITE_STEP, run=apiindex.ApiIndex().backfill),
+         Step(5, "index documents by meeting (joins from meetings to their document)", apiindex.SQLITE_STEP_5)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -274,6 +275,10 @@ class SQLiteStore(Store):
             " ORDER BY m.start IS NULL, m.start DESC, m.id DESC LIMIT ? OFFSET ?", (*args, limit, offset))
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
+
+    def generation(self) -> object:
+        """SQLite's data version moves with every commit by another connection; total_changes with ours."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
 
     def meeting_times(self) -> dict[int, datetime]:
         rows = self.db.execute("SELECT meeting_id, max(imported_at) FROM documents GROUP BY meeting_id")

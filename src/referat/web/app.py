@@ -33,6 +33,7 @@ from ..kle import group_label
 from ..store.base import SearchFilters, Store
 from . import openapi, people, views
 from .api import API_ROOT, Api, api_routes, error_response
+from .cache import ResponseCache
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .office import office_for, office_routes
@@ -79,6 +80,7 @@ class Portal:
         self.store = store
         self.lock = threading.Lock()
         self.env = _environment()
+        self.cache = ResponseCache()  # rendered pages until the archive changes (web/cache.py)
 
     # -- rendering -------------------------------------------------------------------
     def render(self, request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
@@ -97,10 +99,16 @@ class Portal:
 
     def page(self, handler: Handler) -> Callable[[Request], Any]:
         def endpoint(request: Request) -> Response:
+            key = f"{int(_wants_json(request))} {request.url.path}?{request.url.query}"
             try:
                 with self.lock:
+                    self.cache.sync(self.store.generation())
+                    if (cached := self.cache.get(key)) is not None:
+                        return cached
                     template, data = handler(request)
-                return self.render(request, template, data)
+                response = self.render(request, template, data)
+                self.cache.put(key, response)
+                return response
             except BadRequest as exc:
                 return self.error(request, exc.status, exc.message)
             except NotFound:

@@ -1,0 +1,72 @@
+"""A small response cache for the portal's pages, valid until the archive changes.
+
+A search page costs tens of milliseconds of CPU (ranking, snippets, facets), an
+item page a few; under many concurrent readers on a small machine that queues
+up.  Most traffic repeats (front page, popular searches, linked items), so
+rendered 200 responses are kept in a bounded LRU keyed by path, query and
+format.  Every entry records the store's ``generation()`` (SQLite: its data
+version, which moves with every commit by any process); when the generation
+moves, the whole cache is dropped.  A store that cannot tell (``None``) gets
+entries that expire after ``TTL_SECONDS``.  ``REFERAT_CACHE=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.responses import Response
+
+MAX_ENTRIES = 4096
+MAX_BODY = 512 * 1024  # bigger pages are not kept
+TTL_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    born: float
+
+
+class ResponseCache:
+    def __init__(self, max_entries: int = MAX_ENTRIES, enabled: bool | None = None) -> None:
+        self.max_entries = max_entries
+        self.enabled = os.environ.get("REFERAT_CACHE", "1") != "0" if enabled is None else enabled
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.generation: object = None
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def sync(self, generation: object) -> None:
+        """Drop everything when the archive changed since the entries were made."""
+        with self.lock:
+            if generation != self.generation:
+                self.entries.clear()
+                self.generation = generation
+
+    def get(self, key: str) -> Response | None:
+        if not self.enabled:
+            return None
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or (self.generation is None and time.monotonic() - entry.born > TTL_SECONDS):
+                self.misses += 1
+                return None
+            self.entries.move_to_end(key)
+            self.hits += 1
+        return Response(entry.body, headers=dict(entry.headers))
+
+    def put(self, key: str, response: Response) -> None:
+        body = getattr(response, "body", None)
+        if not self.enabled or response.status_code != 200 or not isinstance(body, bytes) or len(body) > MAX_BODY:
+            return
+        headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("content-length",))
+        with self.lock:
+            self.entries[key] = Entry(body, headers, time.monotonic())
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
