@@ -1,6 +1,7 @@
-"""Search quality over the real documents: MRR and recall@10 of tests/relevance/queries.toml, both backends.
+"""Search quality: MRR and recall@10 of the relevance sets in tests/relevance/, both backends.
 
-Imports ../shared (seeds + corpus) into a fresh SQLite store and a fresh PostgreSQL schema,
+queries.toml is judged on the real documents, synthetic.toml on a small synthetic national archive.
+Imports ../shared (seeds + corpus), or generates that archive, into a fresh SQLite store and a fresh PostgreSQL schema,
 runs every judged query and prints MRR, recall@10, the scores per query kind and every query
 whose wanted items are not all in the top 10.  tests/test_relevance.py holds the figures to
 the baseline in the same TOML file.
@@ -17,21 +18,27 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
-from _common import ROOT, SHARED
+from _common import ROOT, SHARED, real_documents
 
 from referat.ingest import ingest
-from referat.search.relevance import Report, load, score
+from referat.search.relevance import Report, load, score, synthetic_archive
 from referat.store import open_store
+from referat.synth import national, vocabulary_from
 
 QUERIES = ROOT / "tests" / "relevance" / "queries.toml"
+SYNTHETIC = ROOT / "tests" / "relevance" / "synthetic.toml"
 
 
-def run(where: str) -> Report:
+def run(where: str, queries: Path) -> Report:
+    spec = synthetic_archive(queries)
     with open_store(where) as store:
-        bad = [o for o in ingest(store, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"]
-        if bad:
-            raise SystemExit(f"import failed: {bad}")
-        return score(store, load(QUERIES))
+        if spec is None:
+            bad = [o for o in ingest(store, [SHARED / "seeds", SHARED / "corpus"]) if o.status == "error"]
+            if bad:
+                raise SystemExit(f"import failed: {bad}")
+        else:
+            store.save_many(list(national(vocabulary_from(real_documents()), spec[0], seed=spec[1])))
+        return score(store, load(queries))
 
 
 def show(kind: str, report: Report, verbose: bool) -> None:
@@ -52,21 +59,26 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite,postgres")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    for kind in args.backends.split(","):
-        if kind == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                report = run(str(Path(tmp) / "relevance.db"))
-        else:
-            schema = "relevance_" + uuid.uuid4().hex[:8]
-            with psycopg.connect(args.pg, autocommit=True) as admin:
-                admin.execute(f'CREATE SCHEMA "{schema}"')
-                try:
-                    sep = "&" if "?" in args.pg else "?"
-                    report = run(f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}")
-                finally:
-                    admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        show(kind, report, args.verbose)
+    with tempfile.TemporaryDirectory() as indexes:
+        os.environ.setdefault("REFERAT_INDEX_DIR", indexes)  # PostgreSQL stores' local index, thrown away after
+        for name, queries in (("real documents", QUERIES), ("synthetic archive", SYNTHETIC)):
+            print(f"{name} ({queries.relative_to(ROOT)}):")
+            for kind in args.backends.split(","):
+                show(kind, measure(kind, queries, args.pg), args.verbose)
 
+
+def measure(kind: str, queries: Path, pg: str) -> Report:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            return run(str(Path(tmp) / "relevance.db"), queries)
+    schema = "relevance_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(pg, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            sep = "&" if "?" in pg else "?"
+            return run(f"{pg}{sep}options={quote(f'-csearch_path={schema}')}", queries)
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 if __name__ == "__main__":
     main()

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from referat.search.relevance import load, score
+from referat.search.relevance import load, score, synthetic_archive
+from referat.store import open_store
+from referat.synth import national, vocabulary_from
 
-from .backends import BACKENDS, real_archive
+from .backends import BACKENDS, real_archive, target
+from .conftest import real_documents
 
 QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.toml"
+SYNTHETIC = Path(__file__).resolve().parent / "relevance" / "synthetic.toml"
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
@@ -24,6 +28,22 @@ def test_relevance_does_not_regress(kind, tmp_path):
     assert len(queries) >= 40
     baseline = tomllib.loads(QUERIES.read_text("utf-8"))["baseline"]
     with real_archive(kind, tmp_path) as store:
+        report = score(store, queries)
+    misses = [(s.query.q, s.rank, s.top[:3]) for s in report.scores if s.found < len(s.query.expect)]
+    assert report.mrr >= baseline[kind]["mrr"] - baseline["margin"], misses
+    assert report.recall_at_10 >= baseline[kind]["recall_at_10"] - baseline["margin"], misses
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_relevance_on_a_synthetic_national_archive_does_not_regress(kind, tmp_path):
+    queries = load(SYNTHETIC)
+    assert len(queries) >= 10
+    spec = synthetic_archive(SYNTHETIC)
+    assert spec is not None
+    items, seed = spec
+    baseline = tomllib.loads(SYNTHETIC.read_text("utf-8"))["baseline"]
+    with target(kind, tmp_path) as where, open_store(where) as store:
+        store.save_many(list(national(vocabulary_from(real_documents()), items, seed=seed)))
         report = score(store, queries)
     misses = [(s.query.q, s.rank, s.top[:3]) for s in report.scores if s.found < len(s.query.expect)]
     assert report.mrr >= baseline[kind]["mrr"] - baseline["margin"], misses

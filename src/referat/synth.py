@@ -156,12 +156,13 @@ def national(vocab: Vocabulary, n_items: int, *, seed: int = 1, municipalities: 
 
 
 def vocabulary_from(paths: list[Path]) -> Vocabulary:
-    """The vocabulary of the real documents at ``paths`` (files that do not import are skipped)."""
+    """The vocabulary of the real documents at ``paths`` (files that do not import are skipped), the same for
+    the same files in any order, so a synthetic archive depends only on its documents and seed."""
     from .errors import ReferatError
     from .importer import parse_file
 
     records = []
-    for p in paths:
+    for p in sorted(paths):
         try:
             records.append(parse_file(p))
         except ReferatError:

@@ -6,6 +6,8 @@ lists, for Danish queries over the real documents, the items a searcher wants as
 "Municipality | exact title"; an item stored twice (PDF and XML of one meeting)
 counts once.  ``score`` runs every query against a store and reports the mean
 reciprocal rank of the first wanted item and the share of wanted items in the top 10.
+A second set (``tests/relevance/synthetic.toml``) asks for known items of a small
+synthetic national archive (``synthetic_archive`` says which).
 """
 
 from __future__ import annotations
@@ -62,6 +64,12 @@ class Report:
 def load(path: Path) -> list[Judged]:
     data = tomllib.loads(path.read_text("utf-8"))
     return [Judged(q["q"], q.get("kind", "plain"), tuple(q["expect"])) for q in data["query"]]
+
+
+def synthetic_archive(path: Path) -> tuple[int, int] | None:
+    """(items, seed) of the synthetic national archive a test set is judged on, None for the real documents."""
+    spec = tomllib.loads(path.read_text("utf-8")).get("archive")
+    return (int(spec["items"]), int(spec["seed"])) if spec else None
 
 
 def label(municipality: str, title: str) -> str:
