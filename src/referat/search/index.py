@@ -33,6 +33,8 @@ from .query import Clause, Query
 WS = "referat_ws"
 AUTO_PREFIX_MIN = 4
 MAX_PREFIX_TERMS = 200
+STEM_PREFIX_MIN = 12
+STEM_PREFIX_CUT = 2
 #: facet name -> fast column; ``kle`` (subject group "00.01") and ``person`` ("Name (Party)") hold several values
 FACET_FIELDS = {"municipality": "f_municipality", "committee": "f_committee", "outcome": "f_outcome",
                 "kle": "f_kle", "person": "f_person"}
@@ -196,6 +198,10 @@ class SearchIndex:
         parts = compound_parts(word)
         if parts and not clause.prefix:
             subs.append((should, self._phrase("exact", list(parts), 0.8)))
+        if not clause.prefix and len(s) >= STEM_PREFIX_MIN and word.isalpha():
+            # long words whose inflections stem apart ("aktivitetscentret" -> aktivitetscentr, "aktivitetscenter"
+            # -> aktivitetscent): the stem without its last two letters, as a prefix of indexed stems
+            subs.append((should, self._prefix("expanded", s[:-STEM_PREFIX_CUT], 0.2)))
         return tantivy.Query.boolean_query(subs)
 
     def compile(self, query: Query, filters: IndexFilters) -> tantivy.Query:
