@@ -3,6 +3,7 @@ process) drops it, so a visitor never sees a stale page after an import."""
 
 from __future__ import annotations
 
+import time
 import warnings
 from datetime import datetime
 
@@ -13,7 +14,7 @@ with warnings.catch_warnings():
 from referat.model import AgendaItem, Decision, Document, ImportedMeeting, Meeting, Section
 from referat.store.sqlite import SQLiteStore
 from referat.web import create_app
-from referat.web.cache import ResponseCache
+from referat.web.cache import CHECK_SECONDS, ResponseCache
 
 
 def _record(sha: str, title: str, day: int = 1) -> ImportedMeeting:
@@ -42,6 +43,7 @@ def test_repeated_pages_are_cached_until_another_process_changes_the_archive(tmp
         writer = SQLiteStore(path)  # another process importing into the same archive
         writer.save(_record("s2", "Cykelsti over banen", day=8))
         writer.close()
+        time.sleep(CHECK_SECONDS + 0.05)
         latest = c.get("/index.json").json()["latest"]  # the archive changed: not the cached page
         assert [m["start"][:10] for m in latest] == ["2024-03-08", "2024-03-01"]
         assert c.get("/moede/999").status_code == 404 and c.get("/moede/999").status_code == 404
@@ -54,12 +56,14 @@ def test_cache_is_bounded_and_can_be_turned_off():
     cache = ResponseCache(max_entries=2)
     cache.sync(1)
     for key in "abc":
-        cache.put(key, HTMLResponse(key))
+        cache.put(key, HTMLResponse(key), 1)
+    cache.put("old", HTMLResponse("computed before the archive moved on"), 0)
+    assert cache.get("old") is None
     assert cache.get("a") is None and cache.get("c").body == b"c"
-    cache.put("x", HTMLResponse("gone", status_code=404))
+    cache.put("x", HTMLResponse("gone", status_code=404), 1)
     assert cache.get("x") is None
     cache.sync(2)
     assert cache.get("c") is None
     off = ResponseCache(enabled=False)
-    off.put("a", HTMLResponse("a"))
+    off.put("a", HTMLResponse("a"), None)
     assert off.get("a") is None

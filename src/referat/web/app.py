@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -98,16 +99,23 @@ class Portal:
         return self.render(request, "error.html", data, status)
 
     def page(self, handler: Handler) -> Callable[[Request], Any]:
-        def endpoint(request: Request) -> Response:
+        async def endpoint(request: Request) -> Response:
+            # a cached page is answered on the event loop: no thread, no lock, no store read
             key = f"{int(_wants_json(request))} {request.url.path}?{request.url.query}"
+            if self.cache.due():
+                await run_in_threadpool(self._sync_cache)
+            if (cached := self.cache.get(key)) is not None:
+                return cached
+            return await run_in_threadpool(compute, request, key)
+
+        def compute(request: Request, key: str) -> Response:
             try:
                 with self.lock:
-                    self.cache.sync(self.store.generation())
-                    if (cached := self.cache.get(key)) is not None:
-                        return cached
+                    generation = self.store.generation()
+                    self.cache.sync(generation)
                     template, data = handler(request)
                 response = self.render(request, template, data)
-                self.cache.put(key, response)
+                self.cache.put(key, response, generation)
                 return response
             except BadRequest as exc:
                 return self.error(request, exc.status, exc.message)
@@ -119,6 +127,13 @@ class Portal:
                 log.warning("referat error on %s: %s", request.url.path, exc)
                 return self.error(request, 400, "Forespørgslen kunne ikke gennemføres.")
         return endpoint
+
+    def _sync_cache(self) -> object:
+        """Drop cached pages if the archive changed; returns the archive's generation."""
+        with self.lock:
+            generation = self.store.generation()
+        self.cache.sync(generation)
+        return generation
 
     # -- pages -----------------------------------------------------------------------
     def front(self, request: Request) -> tuple[str, dict[str, Any]]:

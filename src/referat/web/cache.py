@@ -4,9 +4,11 @@ A search page costs tens of milliseconds of CPU (ranking, snippets, facets), an
 item page a few; under many concurrent readers on a small machine that queues
 up.  Most traffic repeats (front page, popular searches, linked items), so
 rendered 200 responses are kept in a bounded LRU keyed by path, query and
-format.  Every entry records the store's ``generation()`` (SQLite: its data
-version, which moves with every commit by any process); when the generation
-moves, the whole cache is dropped.  A store that cannot tell (``None``) gets
+format.  The store's ``generation()`` (SQLite: its data version, which moves
+with every commit by any process) is read at most every ``CHECK_SECONDS`` and
+with every page computed; when it moves, the whole cache is dropped, and a page
+computed before the move is not kept.  Cached answers are served on the event
+loop, without a thread or the store's lock.  A store that cannot tell (``None``) gets
 entries that expire after ``TTL_SECONDS``.  ``REFERAT_CACHE=0`` turns it off.
 """
 
@@ -23,6 +25,7 @@ from starlette.responses import Response
 MAX_ENTRIES = 4096
 MAX_BODY = 512 * 1024  # bigger pages are not kept
 TTL_SECONDS = 5.0
+CHECK_SECONDS = 0.25  # how stale a cached answer may be after another process changed the archive
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,18 @@ class ResponseCache:
         self.enabled = os.environ.get("REFERAT_CACHE", "1") != "0" if enabled is None else enabled
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.generation: object = None
+        self.checked = float("-inf")  # when the generation was last read
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+
+    def due(self) -> bool:
+        """Whether the archive's generation should be read again before answering from the cache."""
+        return self.enabled and time.monotonic() - self.checked > CHECK_SECONDS
 
     def sync(self, generation: object) -> None:
         """Drop everything when the archive changed since the entries were made."""
         with self.lock:
+            self.checked = time.monotonic()
             if generation != self.generation:
                 self.entries.clear()
                 self.generation = generation
@@ -60,12 +69,15 @@ class ResponseCache:
             self.hits += 1
         return Response(entry.body, headers=dict(entry.headers))
 
-    def put(self, key: str, response: Response) -> None:
+    def put(self, key: str, response: Response, generation: object) -> None:
+        """Keep a page computed at ``generation`` (not if the archive has moved on since)."""
         body = getattr(response, "body", None)
         if not self.enabled or response.status_code != 200 or not isinstance(body, bytes) or len(body) > MAX_BODY:
             return
         headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("content-length",))
         with self.lock:
+            if generation != self.generation:
+                return
             self.entries[key] = Entry(body, headers, time.monotonic())
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:

@@ -1,0 +1,155 @@
+"""Portal load: requests/s, p50 and p99 of search and item pages at 300k items under 50 concurrent clients.
+
+Builds (or reuses) the synthetic archive var/bench-<N>.db of bench_search.py, starts `referat serve` (uvicorn)
+on a free loopback port, and drives it with wrk (Debian package `wrk`, installed with apt-get when missing)
+through a Lua script that cycles through varied URLs: search pages (many distinct queries, filters, sorting and
+pages) and item pages (random items).  Each page type runs twice, bounded in time: with the portal's response
+cache off (REFERAT_CACHE=0: every request does the full work) and on (repeats answered from the cache).
+Loopback only; the server is stopped at the end.
+Run: .venv/bin/python bench/bench_web.py [--items 300000] [--seconds 20] [--connections 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from _common import ROOT, progress
+
+TERMS = ["budget", "skole", "trivsel", "udvalget", "kommune", "strategi", "beskæftigelse", "lokalplan", "ældre",
+         "klima", "cykelsti", "børn", "handicap", "indsats", "politik", "renovering", "byggeri", "erhverv",
+         "sundhed", "kultur", "idræt", "affald", "vand", "trafik", "boliger", "tilsyn", "høring", "regnskab"]
+MUNICIPALITIES = ["Aarhus", "Ballerup", "Odense", "Aalborg", "Syddjurs", "Albertslund"]
+
+
+def search_urls(n: int, rng: random.Random) -> list[str]:
+    urls = set()
+    while len(urls) < n:
+        q = " ".join(rng.sample(TERMS, rng.choice([1, 1, 2])))
+        params = [("q", q)]
+        if rng.random() < 0.3:
+            params.append(("kommune", rng.choice(MUNICIPALITIES)))
+        if rng.random() < 0.2:
+            params.append(("aar", str(rng.randint(2016, 2025))))
+        if rng.random() < 0.2:
+            params.append(("sorter", "dato"))
+        if rng.random() < 0.2:
+            params.append(("side", str(rng.randint(2, 5))))
+        urls.add("/soeg?" + urlencode(params))
+    return sorted(urls)
+
+
+def item_urls(db: Path, n: int, rng: random.Random) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    top = con.execute("SELECT max(id) FROM items").fetchone()[0]
+    urls: list[str] = []
+    while len(urls) < n:
+        row = con.execute("SELECT meeting_id, number FROM items WHERE id >= ? AND retired=0 ORDER BY id LIMIT 1",
+                          (rng.randint(1, top),)).fetchone()
+        if row:
+            urls.append(f"/moede/{row[0]}/punkt/{quote(row[1], safe='')}")
+    con.close()
+    return urls
+
+
+def lua(urls: list[str]) -> str:
+    paths = ",\n".join('"' + u.replace("\\", "\\\\").replace('"', '\\"') + '"' for u in urls)
+    return ("local paths = {\n" + paths + "\n}\nlocal i = 0\n"
+            "setup = function(thread) thread:set('offset', math.random(#paths)) end\n"
+            "init = function(args) i = tonumber(offset) or 0 end\n"
+            "request = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    progress("wrk is missing: apt-get install -y wrk")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or sys.exit("wrk could not be installed")
+
+
+def serve(db: Path, port: int, cache: bool) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, REFERAT_CACHE="1" if cache else "0")
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "referat"), "--db", str(db), "serve", "--host",
+                             "127.0.0.1", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600  # the first open may migrate the archive
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/index.json", timeout=5).read()
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                sys.exit("referat serve did not start")
+            time.sleep(0.5)
+
+
+def run_wrk(wrk: str, url: str, script: Path, seconds: int, connections: int) -> dict[str, str]:
+    out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+                          "-s", str(script), url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    figures = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", out), "p50": re.search(r"\n\s+50%\s+(\S+)", out),
+               "p99": re.search(r"\n\s+99%\s+(\S+)", out), "errors": re.search(r"Non-2xx or 3xx responses: (\d+)", out),
+               "timeouts": re.search(r"timeout (\d+)", out)}
+    return {k: (m.group(1) if m else "0" if k in ("errors", "timeouts") else "?") for k, m in figures.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--items", type=int, default=300_000)
+    ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--urls", type=int, default=2000, help="distinct URLs per page type")
+    args = ap.parse_args()
+    db = ROOT / "var" / f"bench-{args.items}.db"
+    if not db.exists():
+        progress(f"{db} is missing: building it with bench_search.py")
+        subprocess.run([sys.executable, str(Path(__file__).with_name("bench_search.py")), "--items",
+                        str(args.items), "--rounds", "1"], check=True)
+    wrk = ensure_wrk()
+    rng = random.Random(7)
+    pages = {"search": search_urls(args.urls, rng), "item": item_urls(db, args.urls, rng)}
+    print(f"portal load over {db.name}: wrk, {args.connections} connections, {args.seconds} s per run, loopback,"
+          f" one uvicorn process, {os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for cache in (False, True):
+            port = free_port()
+            proc = serve(db, port, cache)
+            try:
+                for name, urls in pages.items():
+                    script = Path(tmp) / f"{name}.lua"
+                    script.write_text(lua(urls), encoding="utf-8")
+                    if cache:  # warm: one pass over the URL set (each URL once per thread offset)
+                        run_wrk(wrk, f"http://127.0.0.1:{port}", script, max(5, args.seconds // 2), args.connections)
+                    f = run_wrk(wrk, f"http://127.0.0.1:{port}", script, args.seconds, args.connections)
+                    print(f"  {name:6s} cache {'on ' if cache else 'off'}  {f['rps']:>8s} req/s  p50 {f['p50']:>8s}"
+                          f"  p99 {f['p99']:>8s}  non-2xx {f['errors']}  timeouts {f['timeouts']}"
+                          f"  ({len(urls)} distinct URLs)")
+            finally:
+                proc.terminate()
+                proc.wait(30)
+
+
+if __name__ == "__main__":
+    main()
