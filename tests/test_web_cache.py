@@ -60,7 +60,9 @@ def test_cache_is_bounded_and_can_be_turned_off():
     cache.put("old", HTMLResponse("computed before the archive moved on"), 0)
     assert cache.get("old") is None
     assert cache.get("a") is None and cache.get("c").body == b"c"
-    cache.put("x", HTMLResponse("gone", status_code=404), 1)
+    cache.put("gone", HTMLResponse("gone", status_code=404), 1)
+    assert cache.get("gone").status_code == 404
+    cache.put("x", HTMLResponse("broken", status_code=500), 1)
     assert cache.get("x") is None
     cache.sync(2)
     assert cache.get("c") is None

@@ -109,14 +109,18 @@ class Portal:
             return await run_in_threadpool(compute, request, key)
 
         def compute(request: Request, key: str) -> Response:
+            with self.lock:
+                generation = self.store.generation()
+            self.cache.sync(generation)
+            response = answer(request)
+            self.cache.put(key, response, generation)
+            return response
+
+        def answer(request: Request) -> Response:
             try:
                 with self.lock:
-                    generation = self.store.generation()
-                    self.cache.sync(generation)
                     template, data = handler(request)
-                response = self.render(request, template, data)
-                self.cache.put(key, response, generation)
-                return response
+                return self.render(request, template, data)
             except BadRequest as exc:
                 return self.error(request, exc.status, exc.message)
             except NotFound:

@@ -3,7 +3,7 @@
 A search page costs tens of milliseconds of CPU (ranking, snippets, facets), an
 item page a few; under many concurrent readers on a small machine that queues
 up.  Most traffic repeats (front page, popular searches, linked items), so
-rendered 200 responses are kept in a bounded LRU keyed by path, query and
+rendered pages (and the 400/404 answers to bad requests) are kept in a bounded LRU keyed by path, query and
 format.  The store's ``generation()`` (SQLite: its data version, which moves
 with every commit by any process) is read at most every ``CHECK_SECONDS`` and
 with every page computed; when it moves, the whole cache is dropped, and a page
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from starlette.responses import Response
 
 MAX_ENTRIES = 4096
+CACHED_STATUS = (200, 400, 404)  # a refused request is as deterministic as a page, for one archive generation
 MAX_BODY = 512 * 1024  # bigger pages are not kept
 TTL_SECONDS = 5.0
 CHECK_SECONDS = 0.25  # how stale a cached answer may be after another process changed the archive
@@ -31,6 +32,7 @@ CHECK_SECONDS = 0.25  # how stale a cached answer may be after another process c
 @dataclass(frozen=True)
 class Entry:
     body: bytes
+    status: int
     headers: tuple[tuple[str, str], ...]
     born: float
 
@@ -67,18 +69,18 @@ class ResponseCache:
                 return None
             self.entries.move_to_end(key)
             self.hits += 1
-        return Response(entry.body, headers=dict(entry.headers))
+        return Response(entry.body, status_code=entry.status, headers=dict(entry.headers))
 
     def put(self, key: str, response: Response, generation: object) -> None:
         """Keep a page computed at ``generation`` (not if the archive has moved on since)."""
         body = getattr(response, "body", None)
-        if not self.enabled or response.status_code != 200 or not isinstance(body, bytes) or len(body) > MAX_BODY:
+        if not self.enabled or response.status_code not in CACHED_STATUS or not isinstance(body, bytes) or len(body) > MAX_BODY:
             return
         headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("content-length",))
         with self.lock:
             if generation != self.generation:
                 return
-            self.entries[key] = Entry(body, headers, time.monotonic())
+            self.entries[key] = Entry(body, response.status_code, headers, time.monotonic())
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
