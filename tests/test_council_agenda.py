@@ -120,8 +120,9 @@ def test_member_whose_term_ended_loses_access(setup):
 def test_only_secretariat_authors(setup):
     c, anna = setup.council, setup.users["Anna"]
     item = setup.item("1")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as exc:
         c.update_item(anna, item.id, item.version, title="Annas titel")
+    assert (exc.value.action, exc.value.code) == ("author agendas", "secretariat_only")
     with pytest.raises(PermissionDenied):
         c.add_item(anna, setup.meeting.id, "Annas punkt")
     with pytest.raises(PermissionDenied):
@@ -153,7 +154,12 @@ def test_two_secretaries_editing_the_same_item(setup, clock):
     with pytest.raises(ConflictError) as exc:
         c.update_item(first, seen_by_first.id, seen_by_first.version, sections={"presentation": "Ny tekst"})
     message = str(exc.value)
-    assert "sek2" in message and "2023-03-01" in message and "reload" in message
+    assert "Søren Sekretær (sek2)" in message and "2023-03-01" in message and "reload" in message
+    err = exc.value  # the facts as fields, for screens that word it in their own language
+    assert (err.entity, err.entity_id, err.who_name, err.who_username) == ("item", seen_by_first.id, "Søren Sekretær",
+                                                                           "sek2")
+    assert err.when == clock.now and err.change == "item.update"
+    assert (err.expected_version, err.actual_version) == (seen_by_first.version, seen_by_first.version + 1)
     current = setup.item("1")
     assert current.title == "Budgetopfølgning 1. kvartal" and current.section("presentation") == \
         "Forbruget følger budgettet."  # nothing of the stale edit got in

@@ -75,8 +75,11 @@ def test_decision_refused_without_quorum(setup):
     c, sec = setup.council, setup.secretary
     attend(setup, "Anna", "Bo")  # 2 of 5
     item = setup.item("1")
-    with pytest.raises(QuorumError, match=r"2 of the committee's 5 members.*§ 11, stk\. 2"):
+    with pytest.raises(QuorumError, match=r"2 of the committee's 5 members.*§ 11, stk\. 2") as exc:
         c.record_decision(sec, item.id, item.version, "approved", "Indstillingen godkendt.")
+    err = exc.value
+    assert (err.item, err.present, err.seats, err.required) == ("1", 2, 5, 3)
+    assert err.rule == "kommunestyrelsesloven § 11, stk. 2"
     assert c.decision(sec, item.id) is None
     attend(setup, "Cecilie")
     c.record_decision(sec, item.id, item.version, "approved", "Indstillingen godkendt.")
@@ -121,8 +124,9 @@ def test_votes_only_from_people_present(setup):
     c, sec = setup.council, setup.secretary
     attend(setup, "Anna", "Bo", "Cecilie")
     item = setup.item("1")
-    with pytest.raises(RuleViolation, match="Dan did not take part"):
+    with pytest.raises(RuleViolation, match="Dan did not take part") as exc:
         c.record_decision(sec, item.id, item.version, "rejected", "Forkastet.", [Vote("against", "Dan")])
+    assert exc.value.rule.startswith("kommunestyrelsesloven §") and exc.value.code == "vote.not_present"
     with pytest.raises(RuleViolation, match="party Ø"):
         c.record_decision(sec, item.id, item.version, "rejected", "Forkastet.", [Vote("against", "Ø")])
     with pytest.raises(InvalidInput):
@@ -143,8 +147,9 @@ def test_dissent_only_from_members_present_in_their_own_words(setup):
     own_words = "Jeg kan ikke støtte forslaget,\nfordi økonomien er usikker.  "
     dissent = c.add_dissent(u["Bo"], item.id, m["Bo"].id, own_words)
     assert c.dissents(sec, item.id)[0].text == own_words == dissent.text
-    with pytest.raises(RuleViolation, match=r"Dan was not present.*§ 13, stk\. 2"):
+    with pytest.raises(RuleViolation, match=r"Dan was not present.*§ 13, stk\. 2") as exc:
         c.add_dissent(sec, item.id, m["Dan"].id, "Imod.")
+    assert exc.value.rule == "kommunestyrelsesloven § 13, stk. 2" and exc.value.facts == {"name": "Dan", "item": "1"}
     with pytest.raises(RuleViolation, match="Cecilie was inhabil"):
         c.add_dissent(sec, item.id, m["Cecilie"].id, "Imod.")
     with pytest.raises(PermissionDenied):  # a member writes only their own dissent

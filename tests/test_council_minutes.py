@@ -63,8 +63,9 @@ def test_outsiders_cannot_read_or_approve(held, council):
         c.approve(stranger, held.meeting.id, draft.content_hash)
     with pytest.raises(PermissionDenied, match="did not attend"):
         c.approve(held.users["Dan"], held.meeting.id, draft.content_hash)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as exc:
         c.approve(sec, held.meeting.id, draft.content_hash)
+    assert (exc.value.action, exc.value.code) == ("approve minutes", "members_only")
 
 
 def test_approval_signs_the_exact_minutes(held, clock):

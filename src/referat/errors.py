@@ -4,11 +4,27 @@ Every failure a user can meet is a ``ReferatError`` with a message meant to be
 printed as one line; the CLI prints it and exits non-zero, never a traceback.
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+
 
 class ReferatError(Exception):
-    """Base of every error referat raises on purpose."""
+    """Base of every error referat raises on purpose.
+
+    ``str(exc)`` is the one-line (English) message the CLI prints.  Errors of
+    the meeting side also carry what went wrong as data: ``code`` (a stable key
+    such as ``"item.title_missing"``, empty when not given) and ``facts`` (the
+    values the message names), so a screen can say it in its own language
+    without parsing the message.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, code: str = "", **facts: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.facts = facts
 
 
 class InputError(ReferatError):
@@ -53,25 +69,61 @@ class InvalidInput(ReferatError):
 
 
 class PermissionDenied(ReferatError):
-    """The acting user may not do or see this (wrong role, not a member of the committee, not logged in)."""
+    """The acting user may not do or see this (wrong role, not a member of the committee, not logged in).
+
+    ``action`` names what was attempted (``"record attendance"``, ``"approve minutes"`` ...), ``code`` why
+    it was refused (``"secretariat_only"``, ``"not_on_committee"``, ``"deactivated"`` ...).
+    """
 
     exit_code = 6
 
+    def __init__(self, message: str = "", *, action: str = "", code: str = "", **facts: object) -> None:
+        super().__init__(message, code=code, **facts)
+        self.action = action
+
 
 class ConflictError(ReferatError):
-    """Someone else changed the row since it was read (optimistic locking); reload and try again."""
+    """Someone else changed the row since it was read (optimistic locking); reload and try again.
+
+    ``entity`` is what changed (``"item"``, ``"meeting"``, ``"user"``, ``"membership"``, ``"minutes"``),
+    ``who_name``/``who_username`` and ``when`` the person and time of the other change (from the audit
+    log; None when unknown), ``change`` its audit action, ``expected_version`` what the editor read and
+    ``actual_version`` what the row holds now (a version number, or a content hash for minutes).
+    """
 
     exit_code = 7
 
+    def __init__(self, message: str = "", *, entity: str = "", entity_id: int | None = None,
+                 who_name: str | None = None, who_username: str | None = None, when: datetime | None = None,
+                 change: str | None = None, expected_version: int | str | None = None,
+                 actual_version: int | str | None = None, code: str = "conflict") -> None:
+        super().__init__(message, code=code)
+        self.entity, self.entity_id = entity, entity_id
+        self.who_name, self.who_username, self.when, self.change = who_name, who_username, when, change
+        self.expected_version, self.actual_version = expected_version, actual_version
+
 
 class RuleViolation(ReferatError):
-    """A rule of the law on municipal government (kommunestyrelsesloven) forbids this; the message cites it."""
+    """A rule of the law on municipal government (kommunestyrelsesloven) forbids this; ``rule`` cites it."""
 
     exit_code = 8
 
+    def __init__(self, message: str = "", *, rule: str = "", code: str = "", **facts: object) -> None:
+        super().__init__(message, code=code, **facts)
+        self.rule = rule
+
 
 class QuorumError(RuleViolation):
-    """Fewer than half of the committee's members are present for the item (§ 11, stk. 2)."""
+    """Fewer than half of the committee's members are present for the item (§ 11, stk. 2).
+
+    ``item`` is the item number, ``present`` the seats filled, ``seats`` the committee's seats and
+    ``required`` how many must be filled.
+    """
+
+    def __init__(self, message: str = "", *, item: str = "", present: int = 0, seats: int = 0, required: int = 0,
+                 rule: str = "kommunestyrelsesloven § 11, stk. 2") -> None:
+        super().__init__(message, rule=rule, code="quorum")
+        self.item, self.present, self.seats, self.required = item, present, seats, required
 
 
 class MinutesLocked(ReferatError):

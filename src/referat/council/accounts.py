@@ -43,6 +43,7 @@ class User:
     name: str
     role: str
     active: bool = True
+    version: int = 1  # for optimistic locking of account changes (deactivation)
 
     @property
     def is_secretary(self) -> bool:
@@ -50,13 +51,14 @@ class User:
 
 
 def _user(row: RowMapping) -> User:
-    return User(row["id"], row["username"], row["name"], row["role"], bool(row["active"]))
+    return User(row["id"], row["username"], row["name"], row["role"], bool(row["active"]), int(row["version"]))
 
 
 def _valid_username(username: str) -> str:
     name = username.strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
-        raise InvalidInput(f"{username!r} is not a username (1-100 characters, no spaces)")
+        raise InvalidInput(f"{username!r} is not a username (1-100 characters, no spaces)", code="user.username_invalid",
+                           username=username)
     return name
 
 
@@ -64,11 +66,11 @@ def create_user(conn: Connection, hasher: PasswordHasher, username: str, name: s
                 password: str | None, now: datetime) -> User:
     username = _valid_username(username)
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
+        raise InvalidInput(f"unknown role {role!r} (one of: {', '.join(ROLES)})", code="user.role_unknown", role=role)
     if not name.strip():
-        raise InvalidInput("a user needs a name")
+        raise InvalidInput("a user needs a name", code="user.name_missing")
     if conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first():
-        raise InvalidInput(f"the username {username!r} is taken")
+        raise InvalidInput(f"the username {username!r} is taken", code="user.username_taken", username=username)
     hashed = hash_password(hasher, password) if password is not None else None
     uid = conn.execute(s.users.insert().values(username=username, name=name.strip(), role=role,
                                                password_hash=hashed, active=True, created_at=now)).inserted_primary_key
@@ -77,7 +79,8 @@ def create_user(conn: Connection, hasher: PasswordHasher, username: str, name: s
 
 def hash_password(hasher: PasswordHasher, password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters", code="user.password_short",
+                           minimum=MIN_PASSWORD)
     return hasher.hash(password)
 
 
@@ -88,14 +91,14 @@ def set_password(conn: Connection, hasher: PasswordHasher, user_id: int, passwor
 def get_user(conn: Connection, user_id: int) -> User:
     row = conn.execute(select(s.users).where(s.users.c.id == user_id)).mappings().first()
     if row is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(f"no user with id {user_id}", code="not_found", what="user")
     return _user(row)
 
 
 def find_user(conn: Connection, username: str) -> User:
     row = conn.execute(select(s.users).where(s.users.c.username == username)).mappings().first()
     if row is None:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound(f"no user {username!r}", code="not_found", what="user")
     return _user(row)
 
 
@@ -141,6 +144,11 @@ def session_user(conn: Connection, token: str, now: datetime) -> User | None:
         return None
     user = get_user(conn, row.user_id)
     return user if user.active else None
+
+
+def end_sessions_of(conn: Connection, user_id: int) -> None:
+    """Log a user out everywhere (their account was closed)."""
+    conn.execute(delete(s.sessions).where(s.sessions.c.user_id == user_id))
 
 
 def end_session(conn: Connection, token: str) -> None:

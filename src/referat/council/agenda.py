@@ -26,7 +26,7 @@ from ..errors import InvalidInput, NotFound, StoreError
 from ..model import CaseId, Section
 from . import schema as s
 from .committees import Committee, get_committee
-from .locking import versioned_update
+from .locking import is_locked, versioned_update
 from .templates import get_template
 
 NEUTRAL_TITLE = "Lukket punkt"
@@ -87,19 +87,21 @@ class MeetingInfo:
     minutes_archive_id: int | None
     minutes_published_at: datetime | None
     items: list[ItemInfo] = field(default_factory=list)
+    #: the minutes have been approved: the meeting is append-only (dated corrections only)
+    minutes_locked: bool = False
 
     def item(self, number: str) -> ItemInfo:
         for it in self.items:
             if it.number == number:
                 return it
-        raise NotFound(f"meeting {self.id} has no item {number}")
+        raise NotFound(f"meeting {self.id} has no item {number}", code="not_found", what="item")
 
 
 def create_meeting(conn: Connection, committee_id: int, start: datetime, *, title: str | None = None,
                    place: str | None = None, end: datetime | None = None, now: datetime) -> int:
     get_committee(conn, committee_id)
     if end is not None and end < start:
-        raise InvalidInput("the meeting ends before it starts")
+        raise InvalidInput("the meeting ends before it starts", code="meeting.ends_before_start")
     return int(conn.execute(s.meetings.insert().values(
         committee_id=committee_id, title=title, place=place, start=start, end=end, version=1,
         created_at=now)).inserted_primary_key[0])
@@ -111,7 +113,8 @@ MEETING_FIELDS = ("title", "place", "start", "end")
 def update_meeting(conn: Connection, meeting_id: int, read_version: int, changes: dict[str, object]) -> int:
     unknown = set(changes) - set(MEETING_FIELDS)
     if unknown:
-        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))} of a meeting")
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))} of a meeting", code="meeting.field_unknown",
+                           fields=sorted(unknown))
     return versioned_update(conn, s.meetings, "meeting", meeting_id, read_version, changes)
 
 
@@ -120,7 +123,8 @@ def _case_ids(values: list[str] | tuple[str, ...]) -> str:
     for v in values:
         case = parse_case_id(v)
         if case is None:
-            raise InvalidInput(f"{v!r} is not a case id (e.g. 01.11.20-A26-2-22, EMN-2025-003383, 2012-28504, 12/27845)")
+            raise InvalidInput(f"{v!r} is not a case id (e.g. 01.11.20-A26-2-22, EMN-2025-003383, 2012-28504, 12/27845)",
+                               code="item.case_id_invalid", value=v)
         out.append({"value": case.value, "scheme": case.scheme})
     return json.dumps(out, ensure_ascii=False)
 
@@ -129,9 +133,11 @@ def _apply_sections(current: list[Section], texts: dict[str, str]) -> str:
     by_role = {s.role for s in current}
     for role in texts:
         if role in DERIVED_ROLES:
-            raise InvalidInput(f"the {role!r} section is filled from what is recorded, not typed")
+            raise InvalidInput(f"the {role!r} section is filled from what is recorded, not typed",
+                               code="item.section_derived", role=role)
         if role not in by_role:
-            raise InvalidInput(f"the item has no {role!r} section (it has: {', '.join(s.role for s in current)})")
+            raise InvalidInput(f"the item has no {role!r} section (it has: {', '.join(s.role for s in current)})",
+                               code="item.section_unknown", role=role)
     merged = [Section(s.role, s.heading, texts[s.role].strip() if s.role in texts else s.text) for s in current]
     return json.dumps([{"role": s.role, "heading": s.heading, "text": s.text} for s in merged], ensure_ascii=False)
 
@@ -141,16 +147,16 @@ def add_item(conn: Connection, meeting_id: int, title: str, *, number: str | Non
              sections: dict[str, str] | None = None, deciding_body: str | None = None) -> int:
     meeting = conn.execute(select(s.meetings.c.committee_id).where(s.meetings.c.id == meeting_id)).first()
     if meeting is None:
-        raise NotFound(f"no meeting with id {meeting_id}")
+        raise NotFound(f"no meeting with id {meeting_id}", code="not_found", what="meeting")
     if not title.strip():
-        raise InvalidInput("an item needs a title")
+        raise InvalidInput("an item needs a title", code="item.title_missing")
     committee = get_committee(conn, meeting.committee_id)
     template = get_template(committee.template)
     position = int(conn.execute(select(func.coalesce(func.max(s.items.c.position), 0))
                                 .where(s.items.c.meeting_id == meeting_id)).scalar() or 0) + 1
     number = (number or str(position)).strip()
     if conn.execute(select(s.items.c.id).where(s.items.c.meeting_id == meeting_id, s.items.c.number == number)).first():
-        raise InvalidInput(f"meeting {meeting_id} already has an item {number}")
+        raise InvalidInput(f"meeting {meeting_id} already has an item {number}", code="item.number_taken", number=number)
     blank = template.blank_sections()
     texts = dict(sections or {})
     if any(x.role == "deciding_body" for x in blank) and "deciding_body" not in texts:
@@ -168,21 +174,23 @@ ITEM_FIELDS = ("title", "number", "public", "closed_title", "case_ids", "section
 def update_item(conn: Connection, item_id: int, read_version: int, changes: dict[str, object]) -> int:
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
-        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))} of an item")
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))} of an item", code="item.field_unknown",
+                           fields=sorted(unknown))
     values = dict(changes)
     if "case_ids" in values:
         values["case_ids"] = _case_ids(list(values["case_ids"]))  # type: ignore[arg-type]
     if "sections" in values:
         values["sections"] = _apply_sections(get_item(conn, item_id).sections, dict(values["sections"]))  # type: ignore[arg-type]
     if "title" in values and not str(values["title"]).strip():
-        raise InvalidInput("an item needs a title")
+        raise InvalidInput("an item needs a title", code="item.title_missing")
     if "number" in values:
         row = get_item(conn, item_id)
         taken = conn.execute(select(s.items.c.id).where(s.items.c.meeting_id == row.meeting_id,
                                                         s.items.c.number == values["number"],
                                                         s.items.c.id != item_id)).first()
         if taken:
-            raise InvalidInput(f"meeting {row.meeting_id} already has an item {values['number']}")
+            raise InvalidInput(f"meeting {row.meeting_id} already has an item {values['number']}",
+                               code="item.number_taken", number=values["number"])
     return versioned_update(conn, s.items, "item", item_id, read_version, values)
 
 
@@ -196,7 +204,7 @@ def _item(row: RowMapping) -> ItemInfo:
 def get_item(conn: Connection, item_id: int) -> ItemInfo:
     row = conn.execute(select(s.items).where(s.items.c.id == item_id)).mappings().first()
     if row is None:
-        raise NotFound(f"no item with id {item_id}")
+        raise NotFound(f"no item with id {item_id}", code="not_found", what="item")
     item = _item(row)
     item.attachments = _attachments(conn, [item_id]).get(item_id, [])
     return item
@@ -218,7 +226,7 @@ def _attachments(conn: Connection, item_ids: list[int]) -> dict[int, list[Attach
 def get_meeting(conn: Connection, meeting_id: int) -> MeetingInfo:
     row = conn.execute(select(s.meetings).where(s.meetings.c.id == meeting_id)).mappings().first()
     if row is None:
-        raise NotFound(f"no meeting with id {meeting_id}")
+        raise NotFound(f"no meeting with id {meeting_id}", code="not_found", what="meeting")
     items = [_item(r) for r in conn.execute(select(s.items).where(s.items.c.meeting_id == meeting_id)
                                             .order_by(s.items.c.position)).mappings()]
     files = _attachments(conn, [i.id for i in items]) if items else {}
@@ -226,7 +234,7 @@ def get_meeting(conn: Connection, meeting_id: int) -> MeetingInfo:
         it.attachments = files.get(it.id, [])
     return MeetingInfo(row["id"], get_committee(conn, row["committee_id"]), row["title"], row["place"], row["start"],
                        row["end"], row["version"], row["agenda_archive_id"], row["agenda_published_at"],
-                       row["minutes_archive_id"], row["minutes_published_at"], items)
+                       row["minutes_archive_id"], row["minutes_published_at"], items, is_locked(conn, meeting_id))
 
 
 def meeting_ids(conn: Connection, committee_ids: set[int] | None = None) -> list[int]:
@@ -239,7 +247,7 @@ def meeting_ids(conn: Connection, committee_ids: set[int] | None = None) -> list
 def meeting_of_item(conn: Connection, item_id: int) -> int:
     mid = conn.execute(select(s.items.c.meeting_id).where(s.items.c.id == item_id)).scalar()
     if mid is None:
-        raise NotFound(f"no item with id {item_id}")
+        raise NotFound(f"no item with id {item_id}", code="not_found", what="item")
     return int(mid)
 
 
@@ -256,9 +264,10 @@ def add_attachment(conn: Connection, item_id: int, title: str, filename: str, da
                    recommended: bool = False, public: bool = True, not_for_publication: bool = False,
                    now: datetime) -> AttachmentInfo:
     if not title.strip():
-        raise InvalidInput("an attachment needs a title")
+        raise InvalidInput("an attachment needs a title", code="attachment.title_missing")
     if len(data) > MAX_ATTACHMENT:
-        raise InvalidInput(f"the file is larger than {MAX_ATTACHMENT // (1024 * 1024)} MB")
+        raise InvalidInput(f"the file is larger than {MAX_ATTACHMENT // (1024 * 1024)} MB", code="attachment.too_large",
+                           megabytes=MAX_ATTACHMENT // (1024 * 1024))
     get_item(conn, item_id)
     digest = store_blob(conn, data, now)
     position = int(conn.execute(select(func.coalesce(func.max(s.attachments.c.position), 0))
@@ -274,7 +283,7 @@ def attachment(conn: Connection, attachment_id: int) -> tuple[AttachmentInfo, by
     """An attachment and its bytes, checked against the stored hash."""
     item_id = conn.execute(select(s.attachments.c.item_id).where(s.attachments.c.id == attachment_id)).scalar()
     if item_id is None:
-        raise NotFound(f"no attachment with id {attachment_id}")
+        raise NotFound(f"no attachment with id {attachment_id}", code="not_found", what="attachment")
     info = next(a for a in _attachments(conn, [item_id])[item_id] if a.id == attachment_id)
     data = bytes(conn.execute(select(s.blobs.c.data).where(s.blobs.c.sha256 == info.sha256)).scalar_one())
     if hashlib.sha256(data).hexdigest() != info.sha256:

@@ -70,7 +70,7 @@ class Attendance:
         for p in self.items:
             if p.number == number:
                 return p
-        raise NotFound(f"no item {number}")
+        raise NotFound(f"no item {number}", code="not_found", what="item")
 
     def attended(self) -> set[int]:
         """Everybody present for at least one item (or at the start of a meeting without items)."""
@@ -124,7 +124,7 @@ def load(conn: Connection, meeting_id: int) -> Attendance:
     meeting = conn.execute(select(s.meetings.c.committee_id, s.meetings.c.start)
                            .where(s.meetings.c.id == meeting_id)).first()
     if meeting is None:
-        raise NotFound(f"no meeting with id {meeting_id}")
+        raise NotFound(f"no meeting with id {meeting_id}", code="not_found", what="meeting")
     people = {m.id: m for m in memberships(conn, meeting.committee_id, meeting.start.date())}
     i = s.items.c
     positions = {r.id: (r.position, r.number) for r in
@@ -148,28 +148,35 @@ def record(conn: Connection, meeting_id: int, membership_id: int, kind: str, *, 
            for_membership_id: int | None, note: str | None, now: datetime) -> int:
     """Add one event to the timeline after checking it makes sense."""
     if kind not in KINDS:
-        raise InvalidInput(f"unknown attendance event {kind!r} (one of: {', '.join(KINDS)})")
+        raise InvalidInput(f"unknown attendance event {kind!r} (one of: {', '.join(KINDS)})", code="attendance.kind_unknown",
+                           kind=kind)
     current = load(conn, meeting_id)
     person = current.people.get(membership_id)
     if person is None:
-        raise InvalidInput(f"membership {membership_id} is not on this committee on the day of the meeting")
+        raise InvalidInput(f"membership {membership_id} is not on this committee on the day of the meeting",
+                           code="membership.not_on_committee", membership_id=membership_id)
     if kind in NEEDS_ITEM and item_id is None:
-        raise InvalidInput(f"a {kind!r} event names the item (before/after/for which item)")
+        raise InvalidInput(f"a {kind!r} event names the item (before/after/for which item)", code="attendance.item_missing",
+                           kind=kind)
     if item_id is not None:
         ok = conn.execute(select(s.items.c.id).where(s.items.c.id == item_id,
                                                      s.items.c.meeting_id == meeting_id)).first()
         if ok is None:
-            raise InvalidInput(f"item {item_id} is not on meeting {meeting_id}")
+            raise InvalidInput(f"item {item_id} is not on meeting {meeting_id}", code="attendance.item_elsewhere")
     if kind == "substitute":
         seat = current.people.get(for_membership_id) if for_membership_id is not None else None
         if person.role != "substitute":
-            raise InvalidInput(f"{person.name} is not a substitute of the committee")
+            raise InvalidInput(f"{person.name} is not a substitute of the committee", code="attendance.not_substitute",
+                               name=person.name)
         if seat is None or not seat.seat:
-            raise InvalidInput("a substitute is called in for one of the committee's members")
+            raise InvalidInput("a substitute is called in for one of the committee's members",
+                               code="attendance.substitute_for_missing")
     elif for_membership_id is not None:
-        raise InvalidInput("only a 'substitute' event names the member it stands in for")
+        raise InvalidInput("only a 'substitute' event names the member it stands in for",
+                           code="attendance.for_member_unexpected")
     elif person.role == "substitute" and kind in ("present", "absent"):
-        raise InvalidInput(f"{person.name} is a substitute: call them in for a member instead")
+        raise InvalidInput(f"{person.name} is a substitute: call them in for a member instead",
+                           code="attendance.substitute_present", name=person.name)
     return int(conn.execute(s.attendance.insert().values(
         meeting_id=meeting_id, membership_id=membership_id, kind=kind, item_id=item_id,
         for_membership_id=for_membership_id, note=note, recorded_at=now)).inserted_primary_key[0])

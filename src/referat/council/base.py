@@ -108,15 +108,16 @@ class CouncilBase:
         try:
             user = accounts.get_user(conn, actor.id)
         except NotFound:
-            raise PermissionDenied("unknown user") from None
+            raise PermissionDenied("unknown user", code="unknown_user") from None
         if not user.active:
-            raise PermissionDenied(f"the account {user.username!r} is deactivated")
+            raise PermissionDenied(f"the account {user.username!r} is deactivated", code="deactivated",
+                                   username=user.username)
         return user
 
     def _secretary(self, conn: Connection, actor: User | None, what: str) -> User:
         user = self._fresh(conn, actor)
         if user is None or not is_secretary(user):
-            raise PermissionDenied(f"only the secretariat may {what}")
+            raise PermissionDenied(f"only the secretariat may {what}", action=what, code="secretariat_only")
         return user
 
     def _audit(self, conn: Connection, actor: User | None, action: str, object_type: str, object_id: int | None,
@@ -130,6 +131,11 @@ class CouncilBase:
             return False
         if is_secretary(actor):
             return True
+        return self._on_committee(conn, actor, meeting)
+
+    def _on_committee(self, conn: Connection, actor: User, meeting: MeetingInfo) -> bool:
+        """Is ``actor`` a member of the meeting's committee on its date (a term covering the day), with a
+        seat, or as a substitute called in for this meeting?"""
         if actor.role != "member":
             return False
         from .attendance import called_in  # noqa: PLC0415 (attendance imports agenda; avoid a cycle at import)
@@ -143,7 +149,7 @@ class CouncilBase:
         meeting = agenda.get_meeting(conn, meeting_id)
         insider = self._insider(conn, actor, meeting)
         if not insider and meeting.agenda_published_at is None and meeting.minutes_published_at is None:
-            raise NotFound(f"no meeting with id {meeting_id}")  # unpublished meetings do not exist for outsiders
+            raise NotFound(f"no meeting with id {meeting_id}", code="not_found", what="meeting")  # unpublished meetings do not exist for outsiders
         return meeting, insider
 
 

@@ -62,7 +62,8 @@ class Conduct(CouncilBase):
         with self._read() as conn:
             _meeting, insider = self._visible(conn, self._fresh(conn, actor), meeting_id)
             if not insider:
-                raise PermissionDenied("only the secretariat and the committee see the attendance record")
+                raise PermissionDenied("only the secretariat and the committee see the attendance record",
+                                       action="see the attendance record", code="insiders_only")
             return attendance.load(conn, meeting_id)
 
     # -- decisions --------------------------------------------------------------------------------
@@ -86,7 +87,8 @@ class Conduct(CouncilBase):
             meeting_id = agenda.meeting_of_item(conn, item_id)
             _m, insider = self._visible(conn, self._fresh(conn, actor), meeting_id)
             if not insider:
-                raise PermissionDenied("decisions are public through the published minutes")
+                raise PermissionDenied("decisions are public through the published minutes", action="see decisions",
+                                       code="insiders_only")
             return decisions.get_decision(conn, item_id)
 
     def add_dissent(self, actor: User | None, item_id: int, member_id: int, text: str) -> Dissent:
@@ -99,7 +101,8 @@ class Conduct(CouncilBase):
             person = att.people.get(member_id)
             own = who is not None and person is not None and person.user_id == who.id
             if who is None or not (own or is_secretary(who)):
-                raise PermissionDenied("a dissent is recorded by the secretariat or by the member themselves")
+                raise PermissionDenied("a dissent is recorded by the secretariat or by the member themselves",
+                                       action="record a dissent", code="own_dissent_only")
             ensure_open(conn, meeting_id)
             dissent = decisions.add_dissent(conn, item_id, member_id, text, att, self.now())
             self._audit(conn, who, "dissent.record", "dissent", dissent.id, f"protokoltilførsel by {dissent.label}",
@@ -110,7 +113,8 @@ class Conduct(CouncilBase):
         with self._read() as conn:
             _m, insider = self._visible(conn, self._fresh(conn, actor), agenda.meeting_of_item(conn, item_id))
             if not insider:
-                raise PermissionDenied("dissents are public through the published minutes")
+                raise PermissionDenied("dissents are public through the published minutes", action="see dissents",
+                                       code="insiders_only")
             return decisions.dissents(conn, item_id)
 
     # -- minutes ----------------------------------------------------------------------------------
@@ -120,7 +124,8 @@ class Conduct(CouncilBase):
         with self._read() as conn:
             _m, insider = self._visible(conn, self._fresh(conn, actor), meeting_id)
             if not insider:
-                raise PermissionDenied("the minutes are public once published")
+                raise PermissionDenied("the minutes are public once published", action="read draft minutes",
+                                       code="insiders_only")
             text = minutes.current_text(conn, meeting_id)
             return MinutesView(canonical.loads(text), minutes.hash_text(text), is_locked(conn, meeting_id),
                                minutes.links(conn, meeting_id), minutes.signatures(conn, meeting_id))
@@ -129,14 +134,18 @@ class Conduct(CouncilBase):
         who = self._fresh(conn, actor)
         meeting = agenda.get_meeting(conn, meeting_id)
         if who is None or who.role != "member":
-            raise PermissionDenied("minutes are approved by the committee's members")
+            raise PermissionDenied("minutes are approved by the committee's members", action="approve minutes",
+                                   code="members_only")
         att = attendance.load(conn, meeting_id)
         mine = [m for m in att.people.values() if m.user_id == who.id]
         if not mine:
-            raise PermissionDenied(f"{who.name} is not on {meeting.committee.name} and cannot approve its minutes")
+            raise PermissionDenied(f"{who.name} is not on {meeting.committee.name} and cannot approve its minutes",
+                                   action="approve minutes", code="not_on_committee", name=who.name,
+                                   committee=meeting.committee.name)
         if mine[0].id not in att.attended():
             raise PermissionDenied(f"{who.name} did not attend the meeting; the minutes are signed by the members who"
-                                   " took part (kommunestyrelsesloven § 13, stk. 1)")
+                                   " took part (kommunestyrelsesloven § 13, stk. 1)", action="approve minutes",
+                                   code="did_not_attend", name=who.name)
         return who, mine[0]
 
     def approve(self, actor: User | None, meeting_id: int, content_hash: str) -> minutes.Link:
@@ -186,10 +195,12 @@ class Conduct(CouncilBase):
             self._secretary(conn, actor, "publish minutes")
             meeting = agenda.get_meeting(conn, meeting_id)
             if not is_locked(conn, meeting_id):
-                raise InvalidInput("the minutes are not approved yet; they are published after the first approval")
+                raise InvalidInput("the minutes are not approved yet; they are published after the first approval",
+                                  code="minutes.unapproved_publish")
             report = minutes.verify(conn, meeting_id)
             if not report.ok:
-                raise InvalidInput(f"the approval chain is broken, the minutes are not published: {report.problem}")
+                raise InvalidInput(f"the approval chain is broken, the minutes are not published: {report.problem}",
+                                  code="minutes.chain_broken", problem=report.problem)
             record = canonical.loads(minutes.current_text(conn, meeting_id))
             record = publish.finish(publish.public_record(record, meeting), minutes.signatures(conn, meeting_id))
         return self._published(actor, meeting_id, "minutes", record)

@@ -26,6 +26,8 @@ from .committees import Membership
 CHOICES = ("for", "against", "abstain")
 CHOICE_LABELS = {"for": "For stemte", "against": "Imod stemte", "abstain": "Undlod at stemme"}
 DISSENT_RULE = "kommunestyrelsesloven § 13, stk. 2"
+#: only those who take part in an item vote on it (absent and inhabil members do not: § 14)
+VOTE_RULE = "kommunestyrelsesloven § 14"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Dissent:
 def _item(conn: Connection, item_id: int) -> tuple[int, str]:
     row = conn.execute(select(s.items.c.position, s.items.c.number).where(s.items.c.id == item_id)).first()
     if row is None:
-        raise InvalidInput(f"no item with id {item_id}")
+        raise NotFound(f"no item with id {item_id}", code="not_found", what="item")
     return int(row.position), str(row.number)
 
 
@@ -71,7 +73,9 @@ def check_quorum(att: Attendance, number: str) -> None:
     p = att.at(number)
     if not p.quorum:
         raise QuorumError(f"item {number} cannot be decided: {p.filled} of the committee's {p.seats} members are"
-                          f" present (inhabil members not counted), at least half must be ({QUORUM_RULE})")
+                          f" present (inhabil members not counted), at least half must be ({QUORUM_RULE})",
+                          item=number, present=p.filled, seats=p.seats, required=(p.seats + 1) // 2,
+                          rule=QUORUM_RULE)
 
 
 def _check_votes(att: Attendance, number: str, votes: list[Vote]) -> list[dict[str, object]]:
@@ -79,20 +83,24 @@ def _check_votes(att: Attendance, number: str, votes: list[Vote]) -> list[dict[s
     out = []
     for v in votes:
         if v.choice not in CHOICES:
-            raise InvalidInput(f"unknown vote {v.choice!r} (one of: {', '.join(CHOICES)})")
+            raise InvalidInput(f"unknown vote {v.choice!r} (one of: {', '.join(CHOICES)})", code="vote.choice_unknown",
+                               choice=v.choice)
         voter = v.voter.strip()
         person = _by_name(att.people.values(), voter)
         if person is not None:
             if person not in present:
                 raise RuleViolation(f"{person.name} did not take part in item {number} (absent or inhabil) and"
-                                    " cannot vote on it")
+                                    f" cannot vote on it ({VOTE_RULE})", rule=VOTE_RULE, code="vote.not_present",
+                                    name=person.name, item=number)
             out.append({"choice": v.choice, "voter": person.name, "membership_id": person.id})
         elif any(p.party == voter.upper() for p in present):
             out.append({"choice": v.choice, "voter": voter.upper(), "membership_id": None})
         elif any(p.party == voter.upper() for p in att.people.values()):
-            raise RuleViolation(f"no member of party {voter.upper()} took part in item {number}")
+            raise RuleViolation(f"no member of party {voter.upper()} took part in item {number} ({VOTE_RULE})",
+                                rule=VOTE_RULE, code="vote.party_not_present", party=voter.upper(), item=number)
         else:
-            raise InvalidInput(f"{voter!r} is neither a member of the committee nor a party letter on it")
+            raise InvalidInput(f"{voter!r} is neither a member of the committee nor a party letter on it",
+                               code="vote.voter_unknown", voter=voter)
     return out
 
 
@@ -105,9 +113,10 @@ def record_decision(conn: Connection, item_id: int, outcome: str, text: str, vot
                     now: datetime) -> DecisionInfo:
     """Record (or re-record, before the minutes are approved) the decision of an item."""
     if outcome not in OUTCOMES or outcome == "unknown":
-        raise InvalidInput(f"unknown outcome {outcome!r} (one of: {', '.join(o for o in OUTCOMES if o != 'unknown')})")
+        raise InvalidInput(f"unknown outcome {outcome!r} (one of: {', '.join(o for o in OUTCOMES if o != 'unknown')})",
+                           code="decision.outcome_unknown", outcome=outcome)
     if not text.strip():
-        raise InvalidInput("a decision needs its text (e.g. 'Indstillingen godkendt.')")
+        raise InvalidInput("a decision needs its text (e.g. 'Indstillingen godkendt.')", code="decision.text_missing")
     _, number = _item(conn, item_id)
     check_quorum(att, number)
     checked = _check_votes(att, number, votes)
@@ -131,15 +140,19 @@ def add_dissent(conn: Connection, item_id: int, membership_id: int, text: str, a
     _, number = _item(conn, item_id)
     person = att.people.get(membership_id)
     if person is None:
-        raise InvalidInput(f"membership {membership_id} is not on the committee on the day of the meeting")
+        raise InvalidInput(f"membership {membership_id} is not on the committee on the day of the meeting",
+                           code="membership.not_on_committee", membership_id=membership_id)
     if membership_id not in att.at(number).present:
         why = "was inhabil for" if membership_id in att.at(number).inhabil else "was not present for"
         raise RuleViolation(f"{person.name} {why} item {number}: only a member who took part in the item can have a"
-                            f" dissent recorded ({DISSENT_RULE})")
+                            f" dissent recorded ({DISSENT_RULE})", rule=DISSENT_RULE,
+                            code="dissent.inhabil" if "inhabil" in why else "dissent.not_present",
+                            name=person.name, item=number)
     if not text.strip():
-        raise InvalidInput("a dissent needs the member's own text")
+        raise InvalidInput("a dissent needs the member's own text", code="dissent.text_missing")
     if get_decision(conn, item_id) is None:
-        raise InvalidInput(f"item {number} has no decision yet: a dissent is recorded against a decision")
+        raise InvalidInput(f"item {number} has no decision yet: a dissent is recorded against a decision",
+                           code="dissent.no_decision", item=number)
     did = int(conn.execute(s.dissents.insert().values(item_id=item_id, membership_id=membership_id, text=text,
                                                       recorded_at=now)).inserted_primary_key[0])
     return next(d for d in dissents(conn, item_id) if d.id == did)

@@ -19,7 +19,7 @@ from ..errors import ConflictError, MinutesLocked, NotFound
 from . import audit
 from . import schema as s
 
-LABELS = {"meeting": "the meeting", "item": "the item"}
+LABELS = {"meeting": "the meeting", "item": "the item", "user": "the account", "membership": "the membership"}
 
 
 def versioned_update(conn: Connection, table: Table, object_type: str, row_id: int, read_version: int,
@@ -31,13 +31,25 @@ def versioned_update(conn: Connection, table: Table, object_type: str, row_id: i
         return read_version + 1
     current = conn.execute(select(table.c.version).where(table.c.id == row_id)).scalar()
     if current is None:
-        raise NotFound(f"no {object_type} with id {row_id}")
+        raise NotFound(f"no {object_type} with id {row_id}", code="not_found", what=object_type)
     last = audit.last_change(conn, object_type, row_id)
-    who = (f" by {last.actor} at {last.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({last.summary})"
+    name = _display_name(conn, last.actor_id, last.actor) if last else None
+    who = (f" by {name} ({last.actor}) at {last.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({last.summary})"
            if last else "")
     raise ConflictError(f"{LABELS.get(object_type, object_type)} ({object_type} {row_id}) was changed{who} after you"
                         f" opened it (you edited version {read_version}, it is now version {current}); reload it and"
-                        " make your change again")
+                        " make your change again", entity=object_type, entity_id=row_id,
+                        who_name=name, who_username=last.actor if last else None, when=last.at if last else None,
+                        change=last.action if last else None, expected_version=read_version,
+                        actual_version=int(current))
+
+
+def _display_name(conn: Connection, user_id: int | None, username: str) -> str:
+    """The full name of the account behind an audit entry (the username if it is gone or the system)."""
+    if user_id is None:
+        return username
+    name = conn.execute(select(s.users.c.name).where(s.users.c.id == user_id)).scalar()
+    return str(name) if name else ("System" if username == "(system)" else username)
 
 
 def touch(conn: Connection, table: Table, row_id: int) -> None:
@@ -53,4 +65,4 @@ def ensure_open(conn: Connection, meeting_id: int) -> None:
     """Refuse changes to a meeting whose minutes have been approved (they are append-only)."""
     if is_locked(conn, meeting_id):
         raise MinutesLocked(f"the minutes of meeting {meeting_id} have been approved and are append-only: add a dated"
-                            " correction instead of changing them")
+                            " correction instead of changing them", code="minutes.locked", meeting_id=meeting_id)

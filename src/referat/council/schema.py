@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Engine, ForeignKey, Integer, LargeBinary, MetaData, String,
-                        Table, Text, TypeDecorator, UniqueConstraint, select, text)
+                        Table, Text, TypeDecorator, UniqueConstraint, inspect, select, text)
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
@@ -54,7 +54,8 @@ users = Table("council_users", metadata,
               Column("role", String(20), nullable=False),
               Column("password_hash", Text),
               Column("active", Boolean, nullable=False),
-              Column("created_at", UTCDateTime, nullable=False))
+              Column("created_at", UTCDateTime, nullable=False),
+              Column("version", Integer, nullable=False, server_default=text("1")))
 
 sessions = Table("council_sessions", metadata,
                  Column("id", Integer, primary_key=True, autoincrement=True),
@@ -78,7 +79,8 @@ memberships = Table("council_memberships", metadata,
                     Column("role", String(20), nullable=False),
                     Column("party", String(10)),
                     Column("term_from", Date, nullable=False),
-                    Column("term_to", Date))
+                    Column("term_to", Date),
+                    Column("version", Integer, nullable=False, server_default=text("1")))
 
 meetings = Table("council_meetings", metadata,
                  Column("id", Integer, primary_key=True, autoincrement=True),
@@ -198,9 +200,19 @@ def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t is not meta])
 
 
+def _v2(conn: Connection) -> None:
+    # Step 1 creates the tables as ``metadata`` describes them now, so a database created by this
+    # version already has the columns; older ones get them here.
+    for table in (users, memberships):
+        if "version" not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
 #: the council schema history; append steps, never edit an applied one
 STEPS = [Step(1, "council: users, sessions, committees, meetings, items, attachments, attendance, decisions,"
-                 " minutes, approval chain, audit", _v1)]
+                 " minutes, approval chain, audit", _v1),
+         Step(2, "council: versions on users and memberships (optimistic locking of deactivation and term ends)",
+              _v2)]
 SCHEMA_VERSION = STEPS[-1].version
 
 

@@ -29,7 +29,8 @@ from .agenda import AttachmentInfo, ItemInfo, MeetingInfo
 from .base import SYSTEM, Session, _changed, is_secretary, public_view
 from .committees import Committee, Membership
 from .conduct import Conduct
-from .locking import ensure_open
+from . import schema as s
+from .locking import ensure_open, is_locked, versioned_update
 
 __all__ = ["Council", "SYSTEM", "Session", "public_view"]
 
@@ -50,10 +51,28 @@ class Council(Conduct):
         with self._write() as conn:
             who = self._fresh(conn, actor)
             if who is None or (who.id != user_id and not is_secretary(who)):
-                raise PermissionDenied("only the secretariat may set another user's password")
+                raise PermissionDenied("only the secretariat may set another user's password",
+                                       action="set another user's password", code="secretariat_only")
             accounts.get_user(conn, user_id)
             accounts.set_password(conn, self.hasher, user_id, password)
             self._audit(conn, who, "user.password", "user", user_id, "password changed")
+
+    def deactivate_user(self, actor: User | None, user_id: int, version: int) -> User:
+        """Close an account (secretariat only): it can no longer log in, its sessions end at once, and every
+        operation by it is refused.  ``version`` is the one the secretary read (``ConflictError`` if stale).
+        Nothing it did is removed: its approvals, dissents and log entries stay."""
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "deactivate accounts")
+            user = accounts.get_user(conn, user_id)
+            if user.id == who.id:
+                raise InvalidInput("you cannot deactivate your own account", code="user.deactivate_self")
+            if not user.active:
+                raise InvalidInput(f"the account {user.username!r} is already deactivated",
+                                   code="user.already_deactivated", username=user.username)
+            versioned_update(conn, s.users, "user", user_id, version, {"active": False})
+            accounts.end_sessions_of(conn, user_id)
+            self._audit(conn, who, "user.deactivate", "user", user_id, f"deactivated {user.username!r} ({user.name})")
+            return accounts.get_user(conn, user_id)
 
     def users(self, actor: User | None) -> list[User]:
         with self._read() as conn:
@@ -69,7 +88,7 @@ class Council(Conduct):
         with self._write() as conn:
             user = accounts.check_password(conn, self.hasher, username, password)
             if user is None:
-                raise PermissionDenied("wrong username or password")
+                raise PermissionDenied("wrong username or password", action="log in", code="login_failed")
             now = self.now()
             token = accounts.create_session(conn, user, now, self.session_lifetime)
             self._audit(conn, user, "session.login", "user", user.id, "logged in")
@@ -106,12 +125,23 @@ class Council(Conduct):
             user = accounts.get_user(conn, user_id)
             if user.role != "member":
                 raise InvalidInput(f"{user.username!r} is a {user.role} account; committee seats are for member"
-                                   " accounts")
+                                   " accounts", code="membership.not_member_account", username=user.username)
             mid = committees.add_membership(conn, committee_id, user_id, role, party,
                                             term_from or self.now().date(), term_to)
             self._audit(conn, who, "membership.create", "membership", mid,
                         f"{user.name} joined committee {committee_id} as {role} ({party or 'no party'})")
             return next(m for m in committees.memberships(conn, committee_id) if m.id == mid)
+
+    def end_term(self, actor: User | None, membership_id: int, version: int, end: date) -> Membership:
+        """End a membership on ``end`` (its last day; secretariat only).  From the next day the member no longer
+        sees the committee's closed items; meetings up to ``end`` stay theirs.  ``version`` is the one the
+        secretary read (``ConflictError`` if stale)."""
+        with self._write() as conn:
+            who = self._secretary(conn, actor, "end membership terms")
+            m = committees.end_term(conn, membership_id, version, end)
+            self._audit(conn, who, "membership.end", "membership", membership_id,
+                        f"{m.name}'s term on committee {m.committee_id} ends {end.isoformat()}")
+            return m
 
     def committees(self, actor: User | None = None) -> list[Committee]:
         with self._read() as conn:
@@ -142,6 +172,36 @@ class Council(Conduct):
                 out.append(meeting if insider else public_view(meeting))
             return out
 
+    def my_meetings(self, actor: User | None) -> list[MeetingInfo]:
+        """The meetings of ``actor``'s own committees, newest first, closed items included: those whose date
+        a term of theirs on the committee covers (a seat), or, for a substitute, those they were called in
+        for.  Empty for anybody but a member account."""
+        with self._read() as conn:
+            who = self._fresh(conn, actor)
+            if who is None or who.role != "member":
+                return []
+            mine = committees.committees_of(conn, who.id)
+            out = []
+            for mid in agenda.meeting_ids(conn, mine) if mine else []:
+                meeting = agenda.get_meeting(conn, mid)
+                if self._on_committee(conn, who, meeting):
+                    out.append(meeting)
+            return out
+
+    def can_see_closed(self, actor: User | None, meeting_id: int) -> bool:
+        """May ``actor`` see the meeting's closed items, attendance and draft minutes: the secretariat, or a
+        member of its committee on its date (a substitute only when called in).  ``NotFound`` for a meeting
+        that does not exist."""
+        with self._read() as conn:
+            meeting = agenda.get_meeting(conn, meeting_id)
+            return self._insider(conn, self._fresh(conn, actor), meeting)
+
+    def minutes_locked(self, meeting_id: int) -> bool:
+        """Have the meeting's minutes been approved (append-only from then on)?  Also ``MeetingInfo.minutes_locked``."""
+        with self._read() as conn:
+            agenda.get_meeting(conn, meeting_id)
+            return is_locked(conn, meeting_id)
+
     def item(self, actor: User | None, item_id: int) -> ItemInfo:
         with self._read() as conn:
             meeting, insider = self._visible(conn, self._fresh(conn, actor), agenda.meeting_of_item(conn, item_id))
@@ -156,7 +216,7 @@ class Council(Conduct):
             if not insider:
                 item = next(i for i in meeting.items if i.id == info.item_id)
                 if not (item.public and info.publishable):
-                    raise NotFound(f"no attachment with id {attachment_id}")
+                    raise NotFound(f"no attachment with id {attachment_id}", code="not_found", what="attachment")
             return info, data
 
     def audit_log(self, actor: User | None, meeting_id: int | None = None) -> list[audit.AuditEntry]:

@@ -64,7 +64,8 @@ def get_template(name: str) -> Template:
     try:
         return _templates()[name]
     except KeyError:
-        raise InvalidInput(f"no section template {name!r} (known: {', '.join(_templates())})") from None
+        raise InvalidInput(f"no section template {name!r} (known: {', '.join(_templates())})",
+                           code="committee.template_unknown", template=name) from None
 
 
 def template_for(municipality: str) -> Template:
