@@ -244,10 +244,12 @@ def approve(conn: Connection, meeting_id: int, user_id: int, signer: str, party:
     current = hash_text(text)
     if seen_hash != current:
         raise ConflictError(f"the minutes changed since you read them (you approved {seen_hash[:12]}…, they are now"
-                            f" {current[:12]}…); read them again before approving")
+                            f" {current[:12]}…); read them again before approving", entity="minutes",
+                            entity_id=meeting_id, expected_version=seen_hash, actual_version=current,
+                            code="minutes.changed")
     chain = links(conn, meeting_id)
     if any(lk.kind == "approval" and lk.user_id == user_id and lk.content_hash == current for lk in chain):
-        raise InvalidInput(f"{signer} has already approved these minutes")
+        raise InvalidInput(f"{signer} has already approved these minutes", code="minutes.already_approved", name=signer)
     if not chain:
         conn.execute(s.minutes.insert().values(meeting_id=meeting_id, canonical=text, content_hash=current,
                                                frozen_at=now))
@@ -260,12 +262,13 @@ def add_correction(conn: Connection, meeting_id: int, user_id: int, signer: str,
     _lock_meeting(conn, meeting_id)
     snap = snapshot(conn, meeting_id)
     if snap is None:
-        raise MinutesLocked("the minutes are not approved yet: change the draft itself instead of adding a correction")
+        raise MinutesLocked("the minutes are not approved yet: change the draft itself instead of adding a correction",
+                            code="minutes.not_approved")
     if not text.strip():
-        raise InvalidInput("a correction needs its text")
+        raise InvalidInput("a correction needs its text", code="correction.text_missing")
     record = canonical.loads(snap[0])
     if item_number not in [i.number for i in record.meeting.items]:
-        raise InvalidInput(f"the minutes have no item {item_number}")
+        raise InvalidInput(f"the minutes have no item {item_number}", code="correction.item_unknown", item=item_number)
     chain = links(conn, meeting_id)
     pending = Link(len(chain) + 1, "correction", user_id, signer, None, None, now, item_number, text.strip(), "", "",
                    "")
