@@ -231,7 +231,8 @@ def test_stale_item_form_gets_a_danish_conflict_naming_who_and_when_and_never_ov
     r = first.post(f"/sekretariat/punkt/{item.id}", data={**base, "csrf": csrf1, "version": version_of(form1),
                                                           "title": "Budgetopfølgning (min udgave)"})
     assert r.status_code == 409
-    assert "sek2" in r.text and "Punktet er blevet ændret" in r.text and "Din ændring er ikke gemt" in r.text
+    assert "Punktet er blevet ændret af Sune Sekretær (sek2)" in r.text and "(Punkt ændret)" in r.text
+    assert "version 1, nu er det version 2" in r.text and "Din ændring er ikke gemt" in r.text and "Din ændring er ikke gemt" in r.text
     assert re.search(r"den \d\d\.\d\d\.2023 kl\. \d\d\.\d\d", r.text)
     assert "Budgetopfølgning (min udgave)" in r.text  # the loser's text is shown again, not lost
     assert site.council.item(sek, item.id).title == "Budgetopfølgning 1. kvartal"
@@ -250,7 +251,7 @@ def test_stale_meeting_form_is_a_conflict_too(site):
     assert client.post(f"/sekretariat/moede/{mid}", data=data).status_code == 303
     data["place"] = "Byrådssalen"
     r = client.post(f"/sekretariat/moede/{mid}", data=data)
-    assert r.status_code == 409 and "Mødet er blevet ændret af sek" in r.text
+    assert r.status_code == 409 and "Mødet er blevet ændret af Sara Sekretær (sek)" in r.text
     assert site.council.meeting(site.setup.secretary, mid).place == "Rådhuset"
 
 

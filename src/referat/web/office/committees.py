@@ -22,7 +22,7 @@ def committee(ctx: Ctx, committee_id: int) -> Committee:
     for c in ctx.council.committees(ctx.user):
         if c.id == committee_id:
             return c
-    raise NotFound(f"no committee with id {committee_id}")
+    raise NotFound(f"no committee with id {committee_id}", code="not_found", what="committee")
 
 
 def users(ctx: Ctx) -> Response:

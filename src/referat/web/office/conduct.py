@@ -44,7 +44,7 @@ def conduct_page(ctx: Ctx) -> Response:
         "meeting": meeting, "rows": rows, "events": events, "people": people,
         "seats": [m for m in people if m.seat], "substitutes": [m for m in people if not m.seat],
         "kinds": EVENTS, "outcomes": OUTCOMES, "choices": VOTE_CHOICES, "roles": SEAT_ROLES,
-        "locked": ctx.council.verify(meeting_id).approved,
+        "locked": meeting.minutes_locked,
         "notice": NOTICES.get(ctx.request.query_params.get("besked", ""))})
 
 

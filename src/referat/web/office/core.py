@@ -181,9 +181,11 @@ class Office:
             if role != ANYONE and ctx.user is None:
                 return ctx.redirect(f"/log-ind?naeste={quote(request.url.path)}")
             if role == SECRETARY and not ctx.user.is_secretary:  # type: ignore[union-attr]
-                raise PermissionDenied("only the secretariat may open this page")
+                raise PermissionDenied("only the secretariat may open this page", action="open this page",
+                                       code="secretariat_only")
             if role == MEMBER and ctx.user.role != "member":  # type: ignore[union-attr]
-                raise PermissionDenied("minutes are approved by the committee's members")
+                raise PermissionDenied("only committee members may open this page", action="open this page",
+                                       code="members_only")
             if form is not None and csrf and not (ctx.token and council.check_csrf(ctx.token, ctx.field("csrf"))):
                 raise CsrfFailure("csrf")
             return handler(ctx)

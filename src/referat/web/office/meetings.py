@@ -52,7 +52,7 @@ def meeting_page(ctx: Ctx) -> Response:
     agenda_id, minutes_id = ctx.council.published_ids(meeting.id)
     return ctx.render("office/meeting.html", {
         "meeting": meeting, "blank": template.blank_sections(), "agenda_id": agenda_id, "minutes_id": minutes_id,
-        "locked": bool(ctx.council.verify(meeting.id).approved),
+        "locked": meeting.minutes_locked,
         "notice": NOTICES.get(ctx.request.query_params.get("besked", ""))})
 
 
@@ -100,7 +100,7 @@ def item_page(ctx: Ctx) -> Response:
     meeting = ctx.council.meeting(ctx.user, item.meeting_id)
     return ctx.render("office/item.html", {
         "item": item, "meeting": meeting, "sections": _typed(item.sections),
-        "locked": bool(ctx.council.verify(meeting.id).approved),
+        "locked": meeting.minutes_locked,
         "notice": NOTICES.get(ctx.request.query_params.get("besked", ""))})
 
 

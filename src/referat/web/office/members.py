@@ -12,23 +12,24 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...errors import PermissionDenied
 from .core import MEMBER, Ctx, Office
 from .forms import NOTICES, SEAT_ROLES
 from .meetings import attachment
 
 
 def my_meetings(ctx: Ctx) -> Response:
-    assert ctx.user is not None
-    mine = {c.id for c in ctx.council.committees(ctx.user)
-            if any(m.user_id == ctx.user.id for m in ctx.council.members(ctx.user, c.id))}
-    meetings = [m for m in ctx.council.meetings(ctx.user) if m.committee.id in mine]
+    meetings = ctx.council.my_meetings(ctx.user)
     return ctx.render("office/my_meetings.html", {"meetings": meetings,
                                                   "notice": NOTICES.get(ctx.request.query_params.get("besked", ""))})
 
 
 def my_meeting(ctx: Ctx) -> Response:
     meeting_id = ctx.path_id("meeting_id")
-    attendance = ctx.council.attendance(ctx.user, meeting_id)  # PermissionDenied unless on the committee
+    if not ctx.council.can_see_closed(ctx.user, meeting_id):
+        raise PermissionDenied("only the committee's members see this meeting here", action="see the meeting",
+                               code="insiders_only")
+    attendance = ctx.council.attendance(ctx.user, meeting_id)
     meeting = ctx.council.meeting(ctx.user, meeting_id)
     decisions = {i.id: ctx.council.decision(ctx.user, i.id) for i in meeting.items}
     return ctx.render("office/my_meeting.html", {"meeting": meeting, "attendance": attendance, "roles": SEAT_ROLES,

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...render import MEDIA_TYPES, filename, render
+from ...errors import PermissionDenied
 from .core import MEMBER, SECRETARY, Ctx, Office
 from .forms import NOTICES, SEAT_ROLES
 
@@ -27,7 +28,8 @@ ACTIONS = {"meeting.create": "Møde oprettet", "meeting.update": "Møde ændret"
            "dissent.record": "Protokoltilførsel", "minutes.approve": "Godkendt", "minutes.correct": "Tilføjelse",
            "agenda.publish": "Dagsorden offentliggjort", "minutes.publish": "Referat offentliggjort",
            "attendance.present": "Fremmøde", "attendance.absent": "Afbud", "attendance.arrived": "Ankom",
-           "attendance.left": "Gik", "attendance.inhabil": "Inhabil", "attendance.substitute": "Stedfortræder"}
+           "attendance.left": "Gik", "attendance.inhabil": "Inhabil", "attendance.substitute": "Stedfortræder",
+           "user.deactivate": "Konto lukket", "membership.end": "Periode afsluttet"}
 
 
 def base(ctx: Ctx) -> str:
@@ -87,8 +89,9 @@ def publish(ctx: Ctx) -> Response:
 def verify(ctx: Ctx) -> Response:
     meeting_id = ctx.path_id("meeting_id")
     meeting = ctx.council.meeting(ctx.user, meeting_id)
-    if not ctx.user.is_secretary:  # type: ignore[union-attr]
-        ctx.council.attendance(ctx.user, meeting_id)  # members of the committee only (PermissionDenied else)
+    if not ctx.council.can_see_closed(ctx.user, meeting_id):
+        raise PermissionDenied("only the secretariat and the committee check the minutes here",
+                               action="check the minutes", code="insiders_only")
     return ctx.render("office/verify.html", {"meeting": meeting, "report": ctx.council.verify(meeting_id),
                                              "base": base(ctx)})
 
