@@ -1,9 +1,11 @@
 """Secretariat screens for accounts and committees: users, committees, members, substitutes and terms.
 
-``/sekretariat/brugere`` lists and creates accounts (secretariat, member,
-citizen); ``/sekretariat/udvalg`` lists and creates committees (with the
-municipality's section template); ``/sekretariat/udvalg/{id}`` shows who sits
-on a committee in which role and term, adds memberships and creates meetings.
+``/sekretariat/brugere`` lists, creates and closes accounts (secretariat,
+member, citizen); ``/sekretariat/udvalg`` lists and creates committees (with
+the municipality's section template); ``/sekretariat/udvalg/{id}`` shows who
+sits on a committee in which role and term, adds memberships, ends terms and
+creates meetings.  Closing an account and ending a term carry the version the
+page was read at, so a stale form is a 409 naming who changed the row.
 """
 
 from __future__ import annotations
@@ -37,6 +39,21 @@ def create_user(ctx: Ctx) -> Response:
     ctx.council.create_user(ctx.user, ctx.field("username"), ctx.field("name"), role,
                             str(ctx.form.get("password", "")) or None)
     return ctx.redirect("/sekretariat/brugere?besked=oprettet")
+
+
+def deactivate_user(ctx: Ctx) -> Response:
+    """Close an account (the form carries the version the list was read at)."""
+    ctx.council.deactivate_user(ctx.user, ctx.path_id("user_id"), ctx.number("version"))
+    return ctx.redirect("/sekretariat/brugere?besked=lukket")
+
+
+def end_term(ctx: Ctx) -> Response:
+    """End a membership on the given last day (the form carries the membership's version)."""
+    c = committee(ctx, ctx.path_id("committee_id"))
+    end = parse_date(ctx.field("term_to"), "periodens sidste dag")
+    assert end is not None
+    ctx.council.end_term(ctx.user, ctx.path_id("membership_id"), ctx.number("version"), end)
+    return ctx.redirect(f"/sekretariat/udvalg/{c.id}?besked=afsluttet")
 
 
 def committees(ctx: Ctx) -> Response:
@@ -83,7 +100,10 @@ def routes(office: Office) -> list[Route]:
     e = office.endpoint
     return [Route("/sekretariat/brugere", e(users, SECRETARY), methods=["GET"]),
             Route("/sekretariat/brugere", e(create_user, SECRETARY), methods=["POST"]),
+            Route("/sekretariat/brugere/{user_id}/luk", e(deactivate_user, SECRETARY), methods=["POST"]),
             Route("/sekretariat/udvalg", e(committees, SECRETARY), methods=["GET"]),
             Route("/sekretariat/udvalg", e(create_committee, SECRETARY), methods=["POST"]),
             Route("/sekretariat/udvalg/{committee_id}", e(committee_page, SECRETARY), methods=["GET"]),
-            Route("/sekretariat/udvalg/{committee_id}/medlemmer", e(add_member, SECRETARY), methods=["POST"])]
+            Route("/sekretariat/udvalg/{committee_id}/medlemmer", e(add_member, SECRETARY), methods=["POST"]),
+            Route("/sekretariat/udvalg/{committee_id}/medlemmer/{membership_id}/afslut", e(end_term, SECRETARY),
+                  methods=["POST"])]

@@ -28,7 +28,10 @@ NOTICES = {"gemt": "Ændringerne er gemt.", "oprettet": "Oprettet.", "intet": "D
            "referat": "Referatet er offentliggjort på portalen.", "fremmoede": "Fremmødet er registreret.",
            "beslutning": "Beslutningen er registreret.", "protokol": "Protokoltilførslen er registreret.",
            "godkendt": "Du har godkendt referatet. Din godkendelse er føjet til hashkæden.",
-           "rettelse": "Tilføjelsen er føjet til referatet og hashkæden."}
+           "rettelse": "Tilføjelsen er føjet til referatet og hashkæden.",
+           "lukket": "Kontoen er lukket. Brugeren er logget ud alle steder og kan ikke logge ind igen.",
+           "afsluttet": "Perioden er afsluttet. Medlemmet ser ikke længere lukkede punkter fra møder efter"
+                        " slutdatoen."}
 
 
 def parse_date(value: str, label: str, *, required: bool = True) -> date | None:
