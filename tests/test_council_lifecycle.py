@@ -88,3 +88,27 @@ def test_a_term_cannot_end_before_a_meeting_already_on_record(setup):
     with pytest.raises(InvalidInput):  # before the term began
         c.end_term(sec, m["Bo"].id, m["Bo"].version, date(2021, 1, 1))
     assert c.end_term(sec, m["Anna"].id, m["Anna"].version, START.date()).term_to == START.date()  # that day is fine
+
+
+def test_schema_step_2_adds_the_version_columns_to_an_older_database(where):
+    """A database made by the first council schema (no version on users and memberships) is upgraded in place."""
+    from sqlalchemy import inspect, text
+
+    from referat.council import schema as s
+    from referat.council.db import engine_for
+
+    engine = engine_for(where)
+    s.migrate(engine)
+    with engine.begin() as conn:  # make it look like schema 1
+        conn.execute(s.users.insert().values(username="x", name="X", role="member", active=True,
+                                             created_at=datetime(2023, 1, 1, tzinfo=timezone.utc)))
+        for table in ("council_users", "council_memberships"):
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN version"))
+        conn.execute(s.meta.update().values(value="1"))
+    report = s.migrate(engine)
+    assert (report.before, report.after) == (1, s.SCHEMA_VERSION) and 2 in report.applied
+    with engine.connect() as conn:
+        for table in ("council_users", "council_memberships"):
+            assert "version" in {c["name"] for c in inspect(conn).get_columns(table)}
+        assert conn.execute(text("SELECT version FROM council_users WHERE username = 'x'")).scalar() == 1
+    engine.dispose()
