@@ -11,7 +11,8 @@ import pytest
 
 from referat import importer
 from referat.errors import InputError, NotMinutes
-from referat.pdftext import Layout, Line, dehyphen, fix_soft_hyphens, join_text, paragraphs, split_toc, strip_running
+from referat.pdftext import (Layout, Line, dehyphen, fix_soft_hyphens, join_text, measure, paragraphs, split_toc,
+                             strip_running)
 
 from .conftest import SHARED
 
@@ -38,6 +39,17 @@ def test_running_headers_and_page_numbers_are_dropped():
         ])
     out = strip_running(pages, [842.0] * 4)
     assert [[ln.text for ln in p] for p in out] == [[f"Brødtekst på side {n}"] for n in range(1, 5)]
+
+
+def test_a_reference_at_the_foot_of_the_text_is_not_a_page_number():
+    """"58688/13" (an Acadre reference wrapped onto its own line) is the last body line but
+    sits well above the bottom margin; "3/4" in the margin is the page number.  Without
+    geometry the place in reading order decides."""
+    page = [line("Bilag", y=400), line("3 Åben Kulturkommune 2017 - arbejdsoplæg til udvalget", y=300, x1=499),
+            line("58688/13", y=286, x1=110), line("3/4", y=25, x1=110)]
+    assert [ln.text for ln in strip_running([page], [842.0])[0]] == [ln.text for ln in page[:3]]
+    flat = [Line(ln.text, 1) for ln in page]
+    assert [ln.text for ln in strip_running([flat], [842.0])[0]] == ["Bilag", page[1].text]
 
 
 def test_repeated_body_text_and_headings_are_kept():
@@ -99,6 +111,29 @@ def test_vertical_gap_lists_and_page_breaks():
         "A) første punkt der fylder hele bredden",
         "B) andet punkt der fortsætter på næste side",
     ]
+
+
+def test_line_pitch_of_a_short_document_of_one_line_paragraphs():
+    """Headings 17 pt above their text, paragraphs 22 pt apart, two wrapped paragraphs (14 pt):
+    the pitch is 14, not the more common distances, so the two paragraphs that end near the
+    margin (the second sentence's first word would not have fitted) stay apart."""
+    lines, y = [], 760.0
+    for n in range(4):
+        lines.append(line(f"Overskrift {n}", y=y, x1=150, bold=True))
+        y -= 17
+        for k in range(3):
+            lines.append(line(f"Afsnit {k} under overskrift {n} med en sætning der ender her.", y=y, x1=440 + 5 * k))
+            y -= 22
+    for n in range(2):
+        lines += [line("Et afsnit der fylder hele linjen og derfor fortsætter på næste", y=y, x1=498),
+                  line("linje med resten.", y=y - 14, x1=200)]
+        y -= 36
+    layout = measure([lines])
+    assert layout.pitch == 14.0
+    tail = [line("Søren Ærø (Ø) kunne ikke tiltræde indstillingen og ønskede sin stemme ført.", y=300, x1=480),
+            line("Åse Øster (A) deltog ikke i behandlingen af punktet.", y=278, x1=300, word_w=40)]
+    assert len(paragraphs(tail, layout)) == 2
+    assert len(paragraphs(tail, Layout(layout.margin, 22.0, 10.0, False, 70.0))) == 1  # the old estimate joined them
 
 
 def test_enumerated_table_rows_stay_apart():

@@ -200,7 +200,11 @@ def strip_running(pages: list[list[Line]], page_heights: list[float], keep=lambd
             edge = i < 6 or i >= len(lines) - 3
             if zone and n > 1 and counts[_key(line)] >= need and not keep(line.text):
                 continue
-            if (edge or zone) and _PAGE_NO.match(line.text):
+            # a page number is printed in the top or bottom margin; only without geometry
+            # does the place in reading order stand in for that (a body line "58688/13", an
+            # Acadre reference wrapped to the foot of the page, is text)
+            located = bool(height and (line.top or line.bottom))
+            if (zone or (edge and not located)) and _PAGE_NO.match(line.text):
                 continue
             kept.append(line)
         out.append(kept)
@@ -283,25 +287,59 @@ def measure(pages: list[list[Line]]) -> Layout:
         rights.extend(ln.x1 for ln in lines if len(ln.text) >= 20 and abs(ln.size - size) < 0.6)
     rights.sort()
     margin = rights[int(0.98 * (len(rights) - 1))] if rights else 0.0
-    # the most common pitch (smoothed) is the line spacing inside paragraphs; a line that
-    # reaches the right margin is surely followed by its own continuation, so when there are
-    # enough such pairs only they count (in a short document of one-line paragraphs the
-    # paragraph spacing is the most common distance)
+    # the line spacing inside paragraphs: the smallest distance that recurs between body
+    # lines; failing that, a line that reaches the right margin is surely followed by its
+    # own continuation, so their most common distance
     full: Counter[float] = Counter()
     for lines in pages:
         for a, b in zip(lines, lines[1:]):
             p = round(a.bottom - b.bottom, 1)
             if 0 < p < 60 and margin and a.x1 >= margin - 1.0 and abs(a.size - size) < 0.6 and abs(b.size - size) < 0.6:
                 full[p] += 1
-    if sum(full.values()) >= 3:
-        pitches = full
-    pitch = 0.0
-    if pitches:
-        best = max(pitches, key=lambda p: sum(c for q, c in pitches.items() if abs(q - p) <= 0.6))
-        pitch = best
+    pitch = _smallest_recurring(pages, size, bold)
+    if not pitch and sum(full.values()) >= 3:
+        pitch = _most_common(full)
+    elif not pitch and pitches:
+        pitch = _most_common(pitches)
     lefts = sorted(ln.x0 for lines in pages for ln in lines if abs(ln.size - size) < 0.6)
     left = lefts[int(0.02 * (len(lefts) - 1))] if lefts else 0.0
     return Layout(margin=margin, pitch=pitch, body_size=size, body_bold=bold, left=left)
+
+
+def _support(pitches: Counter[float], p: float) -> int:
+    return sum(c for q, c in pitches.items() if abs(q - p) <= 0.6)
+
+
+def _most_common(pitches: Counter[float]) -> float:
+    """The distance that occurs most often, counting near ones (±0.6 pt) together."""
+    return max(pitches, key=lambda p: _support(pitches, p))
+
+
+def _smallest_recurring(pages: list[list[Line]], size: float, bold: bool) -> float:
+    """The smallest distance that recurs between two consecutive lines of body type.
+
+    Inside a paragraph lines follow at the line pitch; everything else (paragraph
+    spacing, a heading and its text) is further apart, so when no paragraph reaches
+    the margin often enough to show its continuation, the smallest recurring
+    distance between body lines is the pitch.  The most common distance is not:
+    in a short document of one-line paragraphs under headings that is the spacing
+    after a heading or between paragraphs.  Pairs with a heading (bold or another
+    size) are never inside a paragraph and do not count; a distance smaller than
+    the lines' own height (overlapping or table lines) is not a line pitch."""
+    body = [ln for lines in pages for ln in lines if abs(ln.size - size) < 0.6 and ln.bold == bold]
+    heights = sorted(ln.top - ln.bottom for ln in body if ln.top > ln.bottom)
+    floor = 0.9 * heights[len(heights) // 2] if heights else 0.0
+    pitches: Counter[float] = Counter()
+    for lines in pages:
+        for a, b in zip(lines, lines[1:]):
+            p = round(a.bottom - b.bottom, 1)
+            if floor <= p < 60 and p > 0 and all(abs(x.size - size) < 0.6 and x.bold == bold for x in (a, b)):
+                pitches[p] += 1
+    if not pitches:
+        return 0.0
+    need = max(2, int(0.05 * max(_support(pitches, p) for p in pitches)))
+    recurring = [p for p in pitches if _support(pitches, p) >= need]
+    return min(recurring) if recurring else 0.0
 
 
 def all_caps(text: str) -> bool:

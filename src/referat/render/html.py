@@ -45,12 +45,27 @@ def _nobr(value: str) -> Markup:
     return Markup("".join(out))
 
 
+def _para(value: str) -> Markup:
+    """A paragraph's text for print: as ``_nobr``, then an empty box (``.end`` in
+    minutes.css) joined to the last word by a word joiner, so the paragraph's last line always
+    ends well short of the right margin (the last word moves down with the box when they do
+    not fit).  A line that stops short after a full stop is the cue the PDF importer
+    (pdftext.continues) reads as a paragraph's end; without it a paragraph whose last line
+    happens to be full, at the foot of a page, runs into the next one.  (A nowrap span around
+    the last word would do the same on screen, but WeasyPrint then breaks the line before it
+    too early.)"""
+    if not value.strip():
+        return _nobr(value)
+    return Markup(f'{_nobr(value.rstrip())}\u2060<span class="end" aria-hidden="true"></span>')
+
+
 @cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("referat.render", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["cssstr"] = _cssstr
     env.filters["nobr"] = _nobr
+    env.filters["para"] = _para
     return env
 
 
