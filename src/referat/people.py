@@ -11,6 +11,9 @@ from .model import Participant, Person
 PARTY = r"[A-ZÆØÅ]{1,2}"
 _ABSENT_NOTES = {"afbud", "fraværende", "fravær", "forfald", "syg"}
 _PAREN = re.compile(r"\(([^()]*)\)")
+# A present member's attendance during the meeting: "(ankom før punkt 2)", "(forlod mødet efter
+# punkt 5)", "(inhabil under punkt 3)", "(deltog fra kl. 17.00)"; a note, not a role.
+_ATTENDANCE_NOTE = re.compile(r"^(?:ankom|mødte|kom|forlod|gik|inhabil|deltog (?:fra|til|ikke i|ikke under))\b", re.I)
 # The heading of the signature page, alone on its line.
 SIGNATURE_PAGE = re.compile(r"^(?:Underskriftsside|Underskriftsblad|Underskrifter|Underskrift|Underskrevet af)\s*:?$", re.I)
 # "Godkendt 20-03-2023 kl. 17:05" under a name: a digital approval, not a person.
@@ -56,6 +59,8 @@ def parse_person(text: str) -> tuple[Person, bool, str | None]:
             party = inner
         elif inner.casefold() in _ABSENT_NOTES:
             present = False
+            note = inner
+        elif _ATTENDANCE_NOTE.match(inner) and note is None:
             note = inner
         elif inner:
             role_parts.append(inner)

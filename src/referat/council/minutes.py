@@ -31,6 +31,7 @@ from ..errors import ConflictError, InvalidInput, MinutesLocked
 from ..model import (AgendaItem, Attachment, Decision, Document, ImportedMeeting, Meeting, Participant, Person,
                      Recommendation, Section)
 from ..render.signatures import Signature
+from ..vocab import match_heading
 from . import schema as s
 from .agenda import ItemInfo, MeetingInfo, get_meeting
 from .attendance import Attendance, load as load_attendance
@@ -103,13 +104,17 @@ def _item(conn: Connection, meeting: MeetingInfo, it: ItemInfo, att: Attendance,
             if sec is not None and sec.text:
                 sections.append(sec)
         elif tsec.role == "decision" and decisions:
-            sections.append(Section("decision", tsec.heading, decisions[0].text))
+            sections.append(Section("decision", _decision_heading(tsec.heading, decisions[0]), decisions[0].text))
         elif tsec.role == "attachments" and it.attachments:
             sections.append(Section("attachments", tsec.heading, "\n\n".join(a.title for a in it.attachments)))
         elif tsec.role == "absence" and absences:
             sections.append(Section("absence", tsec.heading, "\n\n".join(
                 f"{a.name} ({a.party})" if a.party else a.name for a in absences)))
     sections += [sec for sec in typed.values() if sec.text]  # sections of an older template
+    deciding_body = it.deciding_body if any(sec.role == "deciding_body" for sec in sections) else None
+    if deciding_body is None and it.deciding_body and it.deciding_body != meeting.committee.name:
+        deciding_body = it.deciding_body  # another body decides: printed even where the template has no heading
+        sections.append(Section("deciding_body", "Beslutningen træffes af", deciding_body))
     if kind == "referat" and absences and template.heading("absence") is None:
         sections.append(Section("absence", "Fraværende", ", ".join(
             f"{a.name} ({a.party})" if a.party else a.name for a in absences)))
@@ -117,11 +122,21 @@ def _item(conn: Connection, meeting: MeetingInfo, it: ItemInfo, att: Attendance,
     return AgendaItem(
         number=it.number, position=it.position, title=it.title, public=it.public, case_ids=list(it.case_ids),
         sections=sections, recommendation=Recommendation(None, rec) if rec else None, decisions=decisions,
-        deciding_body=it.deciding_body, absences=absences,
+        deciding_body=deciding_body, absences=absences,
         attachments=[Attachment(a.title, str(a.position), a.recommended, a.publishable, a.sha256)
                      for a in it.attachments],
         attachment_count=len(it.attachments) or None,
         recommended_attachment_count=sum(a.recommended for a in it.attachments) or None)
+
+
+def _decision_heading(heading: str, decision: Decision) -> str:
+    """The template's decision heading naming who decided and when ("Beslutning i Udvalget for
+    Erhverv den 20-03-2023"), as the importers read a decision's body and date back; the
+    minutes print every field the model holds, so they read back as the same model."""
+    hm = match_heading(heading)
+    if (hm and "body" in hm.groups) or not decision.body or decision.date is None:
+        return heading
+    return f"{heading} i {decision.body} den {decision.date:%d-%m-%Y}"
 
 
 def build(conn: Connection, meeting_id: int, kind: str = "referat") -> ImportedMeeting:

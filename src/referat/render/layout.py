@@ -128,7 +128,8 @@ def person_line(p: Person) -> str:
 
 def build(record: ImportedMeeting, *, public: bool = True, signatures: tuple[Signature, ...] = ()) -> Layout:
     m = record.meeting
-    participants = [person_line(p.person) + ("" if p.present else f" ({p.note or 'Afbud'})") for p in m.participants]
+    participants = [person_line(p.person) + (f" ({p.note})" if p.present and p.note else "" if p.present else
+                                             f" ({p.note or 'Afbud'})") for p in m.participants]
     items = [_item(it, public=public, agenda=m.kind == "dagsorden") for it in m.items]
     if signatures:
         signers = [Signer(person_line(Person(s.name, s.party, s.role)),
