@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
 from . import canonical
-from .cli_council import council_cmd
+from .cli_council import council_cmd, iso_day
 from .cli_render import render_cmd
 from .errors import ReferatError
 from .ingest import ingest
@@ -82,15 +81,6 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], max_mb: int, verbose:
         sys.exit(2)
 
 
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
-
-
 @main.command()
 @click.argument("query")
 @click.option("--municipality")
@@ -107,7 +97,7 @@ def search(ctx: click.Context, query: str, municipality, committee, date_from, d
            kle, person, limit: int) -> None:
     """Search agenda items (Danish stemming, compounds, "phrases", prefix*)."""
     store = _store(ctx)
-    filters = SearchFilters(municipality, committee, _date(date_from), _date(date_to), outcome, case_prefix,
+    filters = SearchFilters(municipality, committee, iso_day(date_from), iso_day(date_to), outcome, case_prefix,
                             kle=kle, person=person)
     result = store.search(parse_query(query), filters, limit=limit, count=True)
     tty = sys.stdout.isatty()

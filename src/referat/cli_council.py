@@ -22,7 +22,8 @@ def _council(ctx: click.Context) -> Council:
     return council
 
 
-def _day(value: str | None) -> date | None:
+def iso_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD option value as a date (None stays None); shared by every command with date options."""
     if value is None:
         return None
     try:
@@ -101,8 +102,8 @@ def committee_member(ctx: click.Context, committee_id: int, username: str, role:
                      term_from: str | None, term_to: str | None) -> None:
     """Seat a member account on a committee."""
     council = _council(ctx)
-    m = council.add_member(SYSTEM, committee_id, council.user(username).id, role, party, _day(term_from),
-                           _day(term_to))
+    m = council.add_member(SYSTEM, committee_id, council.user(username).id, role, party, iso_day(term_from),
+                           iso_day(term_to))
     click.echo(f"membership {m.id}: {m.label} is {m.role} of committee {committee_id} from {m.term_from}")
 
 
