@@ -41,6 +41,7 @@ CREATE INDEX documents_meeting ON documents(meeting_id, imported_at);
 CREATE INDEX meetings_committee ON meetings(municipality, committee, id, created_at);
 CREATE INDEX meetings_id_times ON meetings(id, created_at, start)
 """
+COLUMNS = "meeting_id, seq, kind, path, body, organization, ref"
 #: what time filters join: the meeting's current document (modified) and the meeting (created)
 _JOINS = "JOIN documents d ON d.meeting_id=a.meeting_id JOIN meetings m ON m.id=a.meeting_id"
 
@@ -108,14 +109,17 @@ class ApiIndex:
         value = value.astimezone(timezone.utc)
         return value.isoformat(timespec="seconds") if self.sqlite else value
 
-    def replace(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
+    def rows(self, meeting_id: int, record: ImportedMeeting) -> list[tuple[Any, ...]]:
+        """The meeting's ``api_objects`` rows, in ``COLUMNS`` order."""
         m = record.meeting
-        db.execute(self._sql("DELETE FROM api_objects WHERE meeting_id=?"), (meeting_id,))
         b, o = slug(m.municipality), slug(m.committee)
-        db.executemany(self._sql("INSERT INTO api_objects(meeting_id, seq, kind, path, body, organization, ref)"
-                                 " VALUES(?,?,?,?,?,?,?)"),
-                       [(meeting_id, seq, kind, path, b, o, ref and self.clean(ref))
-                        for seq, (kind, path, ref) in enumerate(api_rows(meeting_id, record))])
+        return [(meeting_id, seq, kind, path, b, o, ref and self.clean(ref))
+                for seq, (kind, path, ref) in enumerate(api_rows(meeting_id, record))]
+
+    def replace(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
+        db.execute(self._sql("DELETE FROM api_objects WHERE meeting_id=?"), (meeting_id,))
+        db.executemany(self._sql(f"INSERT INTO api_objects({COLUMNS}) VALUES(?,?,?,?,?,?,?)"),
+                       self.rows(meeting_id, record))
 
     def backfill(self, db: Any) -> None:
         for meeting_id, payload in db.execute("SELECT id, canonical FROM meetings ORDER BY id").fetchall():

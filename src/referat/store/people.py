@@ -44,6 +44,13 @@ POSTGRES_STEP = _TABLES.format(id="BIGINT", bool="BOOLEAN", time="TIMESTAMPTZ") 
     "ALTER TABLE meetings ALTER COLUMN created_at SET DEFAULT now();\n"
 STEP_DESCRIPTION = "participants and person mentions (person and committee pages), meetings.created_at"
 
+PARTICIPANT_COLUMNS = "meeting_id, person_key, name, party, role, present, note, municipality, committee, start, kind"
+MENTION_COLUMNS = ("meeting_id, person_key, name, party, item_number, item_title, kind, text, municipality,"
+                   " committee, start")
+#: meetings' creation times, if not yet set: their first document's import time (``where`` picks the meetings)
+CREATED_AT = ("UPDATE meetings SET created_at=(SELECT min(d.imported_at) FROM documents d WHERE"
+              " d.meeting_id=meetings.id) WHERE {where} AND created_at IS NULL")
+
 _ATTENDANCE = ("SELECT p.meeting_id, p.municipality, p.committee, p.start, p.kind, p.person_key, p.name, p.party,"
                " p.role, p.present, p.note FROM participants p")
 _MENTIONS = ("SELECT meeting_id, municipality, committee, start, person_key, name, party, item_number, item_title,"
@@ -69,8 +76,7 @@ class PeopleTables:
         self.write(db, meeting_id, record)
         self.api.replace(db, meeting_id, record)
         # the first document's import time, exactly (never after the meeting's first ``modified``)
-        db.execute(self._sql("UPDATE meetings SET created_at=(SELECT min(d.imported_at) FROM documents d WHERE"
-                             " d.meeting_id=?) WHERE id=? AND created_at IS NULL"), (meeting_id, meeting_id))
+        db.execute(self._sql(CREATED_AT.format(where="id=?")), (meeting_id,))
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.ph)
@@ -79,25 +85,28 @@ class PeopleTables:
         db.execute(self._sql("DELETE FROM participants WHERE meeting_id=?"), (meeting_id,))
         db.execute(self._sql("DELETE FROM person_mentions WHERE meeting_id=?"), (meeting_id,))
 
-    def write(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
-        """The rows of one meeting (call ``delete`` first when the meeting is replaced)."""
+    def rows(self, meeting_id: int, record: ImportedMeeting) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """(participants rows, person_mentions rows) of one meeting, in ``PARTICIPANT_COLUMNS`` and
+        ``MENTION_COLUMNS`` order (``write`` inserts them; PostgreSQL bulk import copies them)."""
         m = record.meeting
         people, mentions = meeting_people(record)
         start = m.start.isoformat() if m.start else None
         c = self.clean
         where = (c(m.municipality), c(m.committee), start)
-        if people:
-            db.executemany(self._sql(
-                "INSERT INTO participants(meeting_id, person_key, name, party, role, present, note, municipality,"
-                " committee, start, kind) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
-                [(meeting_id, c(p.person_key), c(p.name), p.party and c(p.party), p.role and c(p.role), p.present,
-                  p.note and c(p.note), *where, m.kind) for p in people])
-        if mentions:
-            db.executemany(self._sql(
-                "INSERT INTO person_mentions(meeting_id, person_key, name, party, item_number, item_title, kind,"
-                " text, municipality, committee, start) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+        return ([(meeting_id, c(p.person_key), c(p.name), p.party and c(p.party), p.role and c(p.role), p.present,
+                  p.note and c(p.note), *where, m.kind) for p in people],
                 [(meeting_id, c(r.person_key), c(r.name), r.party and c(r.party), c(r.item_number),
                   c(r.item_title), r.kind, c(r.text), *where) for r in mentions])
+
+    def write(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
+        """The rows of one meeting (call ``delete`` first when the meeting is replaced)."""
+        people, mentions = self.rows(meeting_id, record)
+        if people:
+            db.executemany(self._sql(f"INSERT INTO participants({PARTICIPANT_COLUMNS}) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+                           people)
+        if mentions:
+            db.executemany(self._sql(f"INSERT INTO person_mentions({MENTION_COLUMNS}) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+                           mentions)
 
     def backfill(self, db: Any) -> None:
         """Migration: the rows of every meeting already stored."""

@@ -3,7 +3,8 @@
 Why a module of its own: bulk import must reach thousands of items per second,
 so the per-meeting statements are few (lock, duplicate check, meeting and
 document rows) and every item row of a batch goes in through one ``COPY`` with
-ids allocated in one round trip.  The rules stay those of ``Store.save``:
+ids allocated in one round trip; the read models (participants, person mentions,
+API objects) likewise go in by one ``COPY`` per table per batch.  The rules stay those of ``Store.save``:
 a document already stored is "unchanged"; a changed document for the same
 meeting key replaces the old version (whose items are retired, not deleted,
 see ``pgindex``); concurrent saves of one meeting are serialised by an
@@ -23,7 +24,8 @@ from .. import canonical
 from ..model import ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
 from .base import SaveResult, meeting_key
-from .people import PeopleTables
+from .apiindex import COLUMNS as API_COLUMNS
+from .people import CREATED_AT, MENTION_COLUMNS, PARTICIPANT_COLUMNS, PeopleTables
 from .pgindex import LOG_LOCK, RETIRED_GRACE_SECONDS
 
 ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, municipality, committee, text"
@@ -51,6 +53,31 @@ def _segments(pairs: list[tuple[ImportedMeeting, int | None]]) -> list[list[tupl
         keys.add(key)
         shas.add(sha)
     return [segment for segment in out if segment]
+
+
+def write_read_models(cur: psycopg.Cursor[Any], saved: list[tuple[int, ImportedMeeting]], replaced: list[int]
+                      ) -> None:
+    """``PEOPLE.replace`` for a whole segment, set-based: the replaced meetings' old participants, person
+    mentions and API objects deleted in one statement per table, the new rows by COPY, creation times set."""
+    if not saved:
+        return
+    if replaced:
+        for table in ("participants", "person_mentions", "api_objects"):
+            cur.execute(f"DELETE FROM {table} WHERE meeting_id = ANY(%s)", (replaced,))
+    participants, mentions, objects = [], [], []
+    for meeting_id, record in saved:
+        people, mentioned = PEOPLE.rows(meeting_id, record)
+        participants.extend(people)
+        mentions.extend(mentioned)
+        objects.extend(PEOPLE.api.rows(meeting_id, record))
+    for table, columns, rows in (("participants", PARTICIPANT_COLUMNS, participants),
+                                 ("person_mentions", MENTION_COLUMNS, mentions),
+                                 ("api_objects", API_COLUMNS, objects)):
+        if rows:
+            with cur.copy(f"COPY {table}({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    cur.execute(CREATED_AT.format(where="id = ANY(%s)"), ([meeting_id for meeting_id, _ in saved],))
 
 
 class BatchWriter:
@@ -126,8 +153,8 @@ class BatchWriter:
                 copy.write_row((doc.sha256, meeting_id, clean(doc.source_name), doc.format, doc.importer,
                                 doc.importer_version, doc.pages, doc.size,
                                 clean(json.dumps(doc.warnings, ensure_ascii=False))))
+        write_read_models(cur, saved, [r[0] for r in replaced_rows])
         for meeting_id, record in saved:
-            PEOPLE.replace(cur, meeting_id, record)
             self.items.extend((meeting_id, row) for row in self.rows_of(record))
         self.write_items()
         return results
