@@ -87,10 +87,8 @@ def add_member(ctx: Ctx) -> Response:
     role = ctx.field("role")
     if role not in SEAT_ROLES:
         raise FormError("Vælg medlemmets rolle i udvalget.")
-    user_id = ctx.field("user_id")
-    if not user_id.isdigit():
-        raise FormError("Vælg den bruger, der skal have plads i udvalget.")
-    ctx.council.add_member(ctx.user, c.id, int(user_id), role, ctx.field("party") or None,
+    user_id = ctx.number("user_id", "Vælg den bruger, der skal have plads i udvalget.")
+    ctx.council.add_member(ctx.user, c.id, user_id, role, ctx.field("party") or None,
                            parse_date(ctx.field("term_from"), "periodens start", required=False),
                            parse_date(ctx.field("term_to"), "periodens slutning", required=False))
     return ctx.redirect(f"/sekretariat/udvalg/{c.id}?besked=oprettet")

@@ -53,13 +53,11 @@ def record_attendance(ctx: Ctx) -> Response:
     kind = ctx.field("kind")
     if kind not in EVENTS:
         raise FormError("Vælg, hvad der skete (til stede, afbud, ankom, gik, inhabil eller stedfortræder).")
-    member = ctx.field("member_id")
-    if not member.isdigit():
-        raise FormError("Vælg personen.")
+    member = ctx.number("member_id", "Vælg personen.")
     item = ctx.field("item_id")
     substitute_for = ctx.field("for_member_id")
     ctx.council.record_attendance(
-        ctx.user, meeting_id, int(member), kind, item_id=int(item) if item.isdigit() else None,
+        ctx.user, meeting_id, member, kind, item_id=int(item) if item.isdigit() else None,
         for_member_id=int(substitute_for) if kind == "substitute" and substitute_for.isdigit() else None,
         note=ctx.field("note") or None)
     return ctx.redirect(f"/sekretariat/moede/{meeting_id}/moedet?besked=fremmoede")
@@ -86,11 +84,9 @@ def record_decision(ctx: Ctx) -> Response:
 
 def add_dissent(ctx: Ctx) -> Response:
     item = ctx.council.item(ctx.user, ctx.path_id("item_id"))
-    member = ctx.field("member_id")
-    if not member.isdigit():
-        raise FormError("Vælg det medlem, protokoltilførslen er fra.")
+    member = ctx.number("member_id", "Vælg det medlem, protokoltilførslen er fra.")
     text = str(ctx.form.get("text", ""))  # the member's own words, exactly as given
-    ctx.council.add_dissent(ctx.user, item.id, int(member), text)
+    ctx.council.add_dissent(ctx.user, item.id, member, text)
     return ctx.redirect(f"/sekretariat/moede/{item.meeting_id}/moedet?besked=protokol#p-{item.id}")
 
 

@@ -77,10 +77,11 @@ class Ctx:
         value = self.form.get(name, default)
         return value.strip() if isinstance(value, str) else default
 
-    def number(self, name: str) -> int:
+    def number(self, name: str, message: str | None = None) -> int:
+        """A required whole-number field (an id from a select); ``message`` says what to choose when it is missing."""
         raw = self.field(name)
         if not raw.isdigit():
-            raise FormError(f"Feltet {name} mangler eller er ikke et tal.")
+            raise FormError(message or f"Feltet {name} mangler eller er ikke et tal.")
         return int(raw)
 
     def path_id(self, name: str) -> int:
