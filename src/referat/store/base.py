@@ -56,7 +56,9 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
-class Hit:
+class ItemRef:
+    """What every list of items shows of one item: where it stands and what became of it."""
+
     item_id: int
     meeting_id: int
     municipality: str
@@ -66,23 +68,18 @@ class Hit:
     title: str
     outcome: str | None
     public: bool
+
+
+@dataclass(frozen=True)
+class Hit(ItemRef):
     score: float
     snippet: str
 
 
 @dataclass(frozen=True)
-class CaseItem:
+class CaseItem(ItemRef):
     """An item that carries a given case id: one treatment of the case (case history across meetings)."""
 
-    item_id: int
-    meeting_id: int
-    municipality: str
-    committee: str
-    start: datetime | None
-    number: str
-    title: str
-    outcome: str | None
-    public: bool
     case_id: str
 
 
