@@ -3,8 +3,12 @@
 Builds (or reuses) the synthetic archive var/bench-<N>.db of bench_search.py, starts `referat serve` (uvicorn)
 on a free loopback port, and drives it with wrk (Debian package `wrk`, installed with apt-get when missing)
 through a Lua script that cycles through varied URLs: search pages (many distinct queries, filters, sorting and
-pages) and item pages (random items).  Each page type runs twice, bounded in time: with the portal's response
-cache off (REFERAT_CACHE=0: every request does the full work) and on (repeats answered from the cache).
+pages) and item pages (random items).  Each page type runs three times, bounded in time:
+- cache off (REFERAT_CACHE=0): every request does the full work, every URL distinct — the worst case;
+- cache on, Zipf popularity, cold: requests drawn from the same URLs with Zipf popularity (a few searches and
+  items asked for often, most rarely), starting from an empty cache — how a public site is used;
+- cache on after one pass over every URL: what repeats cost.
+The server runs `--workers` processes (default: one per CPU).
 Loopback only; the server is stopped at the end.
 Run: .venv/bin/python bench/bench_web.py [--items 300000] [--seconds 20] [--connections 50]
 """
@@ -65,6 +69,14 @@ def item_urls(db: Path, n: int, rng: random.Random) -> list[str]:
     return urls
 
 
+def zipf_sequence(urls: list[str], n: int, rng: random.Random, s: float = 1.0) -> list[str]:
+    """``n`` requests whose URLs follow a Zipf popularity (rank r drawn with weight 1/r**s), as searches on
+    a public site do: a few are asked for often, most rarely; the ranks are shuffled over the URL set."""
+    order = urls[:]
+    rng.shuffle(order)
+    return rng.choices(order, weights=[1 / (r + 1) ** s for r in range(len(order))], k=n)
+
+
 def lua(urls: list[str]) -> str:
     paths = ",\n".join('"' + u.replace("\\", "\\\\").replace('"', '\\"') + '"' for u in urls)
     return ("local paths = {\n" + paths + "\n}\nlocal i = 0\n"
@@ -89,10 +101,10 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
-def serve(db: Path, port: int, cache: bool) -> subprocess.Popen[bytes]:
+def serve(db: Path, port: int, cache: bool, workers: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, REFERAT_CACHE="1" if cache else "0")
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "referat"), "--db", str(db), "serve", "--host",
-                             "127.0.0.1", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                             "127.0.0.1", "--port", str(port), "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600  # the first open may migrate the archive
     while True:
@@ -121,6 +133,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--urls", type=int, default=2000, help="distinct URLs per page type")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="referat serve --workers")
     args = ap.parse_args()
     db = ROOT / "var" / f"bench-{args.items}.db"
     if not db.exists():
@@ -131,24 +144,31 @@ def main() -> None:
     rng = random.Random(7)
     pages = {"search": search_urls(args.urls, rng), "item": item_urls(db, args.urls, rng)}
     print(f"portal load over {db.name}: wrk, {args.connections} connections, {args.seconds} s per run, loopback,"
-          f" one uvicorn process, {os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
+          f" {args.workers} server process(es), {os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
+    runs = [  # (label, cache, URL sequence, warm-up pass first)
+        ("cache off, every URL distinct", False, pages, False),
+        ("cache on, Zipf popularity, cold", True,
+         {name: zipf_sequence(urls, 20 * len(urls), rng) for name, urls in pages.items()}, False),
+        ("cache on, after one pass over the URLs", True, pages, True),
+    ]
     with tempfile.TemporaryDirectory() as tmp:
-        for cache in (False, True):
+        for label, cache, sequences, warm in runs:
+            print(f" {label}:")
             port = free_port()
-            proc = serve(db, port, cache)
+            proc = serve(db, port, cache, args.workers)
             try:
-                for name, urls in pages.items():
+                for name, urls in sequences.items():
                     script = Path(tmp) / f"{name}.lua"
                     script.write_text(lua(urls), encoding="utf-8")
-                    if cache:  # warm: one pass over the URL set (each URL once per thread offset)
+                    if warm:  # one pass over the URL set (each URL once per thread offset)
                         run_wrk(wrk, f"http://127.0.0.1:{port}", script, max(5, args.seconds // 2), args.connections)
                     f = run_wrk(wrk, f"http://127.0.0.1:{port}", script, args.seconds, args.connections)
-                    print(f"  {name:6s} cache {'on ' if cache else 'off'}  {f['rps']:>8s} req/s  p50 {f['p50']:>8s}"
-                          f"  p99 {f['p99']:>8s}  non-2xx {f['errors']}  timeouts {f['timeouts']}"
-                          f"  ({len(urls)} distinct URLs)")
+                    print(f"  {name:6s} {f['rps']:>8s} req/s  p50 {f['p50']:>8s}  p99 {f['p99']:>8s}"
+                          f"  non-2xx {f['errors']}  timeouts {f['timeouts']}  ({len(set(urls))} distinct URLs)")
             finally:
                 proc.terminate()
                 proc.wait(30)
+        print(f" load average after {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

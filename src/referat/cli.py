@@ -186,14 +186,22 @@ def copy_cmd(source: str, destination: str, verify: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="server processes, each with its own store connection; one per CPU core serves the most")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the public portal (Danish HTML and JSON) over the archive."""
     import uvicorn
 
     from .web import create_app
 
-    uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info")
+        return
+    open_store(ctx.obj["db"]).close()  # a clear message now if the archive cannot be opened, not one per worker
+    os.environ["REFERAT_DB"] = ctx.obj["db"]  # the workers are new processes: they open the store themselves
+    uvicorn.run("referat.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="info")
 
 
 main.add_command(council_cmd)

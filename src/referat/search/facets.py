@@ -39,6 +39,9 @@ class Facets:
     outcome: list[FacetValue] = field(default_factory=list)
     kle: list[FacetValue] = field(default_factory=list)
     person: list[FacetValue] = field(default_factory=list)
+    #: items matched: every item has exactly one outcome value ("none" when it has no decision), so the outcome
+    #: buckets add up to the hit count and a results page needs no separate counting pass (None: not counted)
+    total: int | None = None
 
     def as_dict(self) -> dict[str, list[dict[str, Any]]]:
         return {name: [{"value": v.value, "count": v.count, **({"label": v.label} if v.label else {})}
@@ -63,5 +66,7 @@ def facet_counts(index: SearchIndex, query: Query, filters: IndexFilters, *, siz
              for b in result.get("year", {}).get("buckets", []) if b.get("doc_count")]
     years.sort(key=lambda v: v.value, reverse=True)
     kle = [FacetValue(v.value, v.count, group_label(v.value)) for v in _terms(result, "kle")]
+    outcome = _terms(result, "outcome")
     return Facets(municipality=_terms(result, "municipality"), committee=_terms(result, "committee"),
-                  year=years, outcome=_terms(result, "outcome"), kle=kle, person=_terms(result, "person"))
+                  year=years, outcome=outcome, kle=kle, person=_terms(result, "person"),
+                  total=sum(v.count for v in outcome))

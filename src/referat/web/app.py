@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from ..kle import group_label
 from ..store.base import SearchFilters, Store
 from . import openapi, people, views
 from .api import API_ROOT, Api, api_routes, error_response
-from .cache import ResponseCache
+from .cache import Memo, ResponseCache
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .office import office_for, office_routes
@@ -82,6 +83,7 @@ class Portal:
         self.lock = threading.Lock()
         self.env = _environment()
         self.cache = ResponseCache()  # rendered pages until the archive changes (web/cache.py)
+        self.facets = Memo()  # facet counts per query and filters, shared by a search's pages and sort orders
 
     # -- rendering -------------------------------------------------------------------
     def render(self, request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
@@ -159,11 +161,21 @@ class Portal:
             if "sort" not in inspect.signature(self.store.search).parameters:
                 raise BadRequest("Dette arkiv kan ikke sortere efter dato endnu; sortér efter relevans.")
             kwargs["sort"] = "date"
-        result = self.store.search(query, filters, limit=PAGE_SIZE, offset=p.offset, count=True, **kwargs)
-        total = result.total or 0
-        if p.page > 1 and p.offset >= total:
+        # facets first: their outcome buckets give the total, so the ranked search need not count every match
+        generation = self.store.generation()
+        facets = self.facets.get((query, filters), generation)
+        if facets is None:
+            facets = self.store.facets(query, filters)
+            self.facets.put((query, filters), generation, facets)
+        total = facets.total
+        if total is not None and p.page > 1 and p.offset >= total:
             raise BadRequest(f"Side {p.page} findes ikke; søgningen har {total} resultater.", 404)
-        facets = self.store.facets(query, filters)
+        result = self.store.search(query, filters, limit=PAGE_SIZE, offset=p.offset, count=total is None,
+                                   **kwargs)
+        if total is None:
+            total = result.total or 0
+            if p.page > 1 and p.offset >= total:
+                raise BadRequest(f"Side {p.page} findes ikke; søgningen har {total} resultater.", 404)
         data.update(hits=[views.hit(h) for h in result.hits], total=total, facets=facets.as_dict(),
                     pages=max(1, -(-total // PAGE_SIZE)))
         return "search.html", self._search_json(data) if _wants_json(request) else data
@@ -266,3 +278,11 @@ def create_app(store: Store, council: Any = None) -> Starlette:
     app.state.portal = portal
     app.state.office = office
     return app
+
+
+def app_from_env() -> Starlette:
+    """The portal over the archive named by ``$REFERAT_DB``: the factory each ``referat serve --workers N``
+    process calls (uvicorn starts the workers as fresh processes, so they cannot inherit an open store)."""
+    from ..store import open_store
+
+    return create_app(open_store(os.environ.get("REFERAT_DB", "referat.db")))

@@ -84,3 +84,32 @@ class ResponseCache:
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
+
+
+class Memo:
+    """Computed values (a search's facet counts) for one archive generation, bounded LRU: a results page's
+    facets do not depend on its page number or sort order, so paging and re-sorting reuse them.
+    Off with the response cache (``REFERAT_CACHE=0``)."""
+
+    def __init__(self, max_entries: int = 512, enabled: bool | None = None) -> None:
+        self.max_entries = max_entries
+        self.enabled = os.environ.get("REFERAT_CACHE", "1") != "0" if enabled is None else enabled
+        self.entries: OrderedDict[object, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: object, generation: object) -> object | None:
+        if not self.enabled or generation is None:
+            return None
+        with self.lock:
+            value = self.entries.get((generation, key))
+            if value is not None:
+                self.entries.move_to_end((generation, key))
+            return value
+
+    def put(self, key: object, generation: object, value: object) -> None:
+        if not self.enabled or generation is None:
+            return
+        with self.lock:
+            self.entries[(generation, key)] = value
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)

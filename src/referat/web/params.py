@@ -8,10 +8,11 @@ exception deeper down that would end as a 500.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from ..model import OUTCOMES
 
@@ -94,10 +95,30 @@ class SearchParams:
             out.append(("side", str(self.page)))
         return out
 
+    @cached_property
+    def _encoded(self) -> dict[str, str]:
+        """This search's parameters as ``key=value`` pieces, encoded once (a results page links ~100 variants)."""
+        return {attr: piece for attr, _key in _URL_FIELDS if (piece := _piece(attr, getattr(self, attr)))}
+
     def url(self, base: str = "/soeg", **changes: object) -> str:
-        """This search with some parameters changed (``None`` removes a filter); back to page 1 unless given."""
+        """This search with some parameters changed (``None`` removes a filter); back to page 1 unless given;
+        the same string as ``urlencode(replace(self, **changes).pairs())``."""
         changes.setdefault("page", 1)
-        return f"{base}?{urlencode(replace(self, **changes).pairs())}"  # type: ignore[arg-type]
+        encoded = self._encoded
+        pieces = [_piece(attr, changes[attr]) if attr in changes else encoded.get(attr, "") for attr, _ in _URL_FIELDS]
+        return f"{base}?{'&'.join(p for p in pieces if p)}"
+
+
+#: (attribute, URL key) in the order ``pairs`` gives them
+_URL_FIELDS = (("q", "q"), ("municipality", "kommune"), ("committee", "udvalg"), ("year", "aar"),
+               ("outcome", "udfald"), ("kle", "kle"), ("person", "person"), ("sort", "sorter"), ("page", "side"))
+_URL_KEYS = dict(_URL_FIELDS)
+
+
+def _piece(attr: str, value: object) -> str:
+    if value is None and attr != "q" or (attr == "sort" and value == "relevans") or (attr == "page" and value == 1):
+        return ""
+    return f"{_URL_KEYS[attr]}={quote_plus(str(value if value is not None else ''))}"
 
 
 def search_params(query: Mapping[str, str]) -> SearchParams:
