@@ -153,6 +153,10 @@ class Store(PeopleReads, ABC):
         rows.sort(key=lambda m: (m.start is not None, m.start or datetime.min, -m.id), reverse=True)
         return rows[offset:offset + limit]
 
+    def meetings_on(self, municipality: str, day: date) -> list[MeetingSummary]:
+        """The municipality's meetings held on ``day`` (any committee, agendas and minutes)."""
+        return [m for m in self.meetings() if m.municipality == municipality and m.start and m.start.date() == day]
+
     def case_items(self, case_ids: list[str]) -> list[CaseItem]:
         """Every current item carrying one of ``case_ids`` (exact values), oldest first."""
         wanted = set(case_ids)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -267,11 +267,18 @@ class PostgresStore(Store):
             if value is not None:
                 where.append(f"{column}=%s")
                 args.append(value)
+        return self._summaries(" AND ".join(where), args,
+                               " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (limit, offset))
+
+    def meetings_on(self, municipality: str, day: date) -> list[MeetingSummary]:
+        return self._summaries("m.municipality=%s AND m.start >= %s AND m.start < %s",
+                               [municipality, day.isoformat(), (day + timedelta(days=1)).isoformat()], "", ())
+
+    def _summaries(self, where: str, args: list, tail: str, tail_args: tuple) -> list[MeetingSummary]:
         rows = self._read(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
             " i.meeting_id=m.id AND i.retired IS NULL), d.source_name, d.format FROM meetings m"
-            f" JOIN documents d ON d.meeting_id=m.id {'WHERE ' + ' AND '.join(where) if where else ''}"
-            " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (*args, limit, offset))
+            f" JOIN documents d ON d.meeting_id=m.id {'WHERE ' + where if where else ''}{tail}", (*args, *tail_args))
         return [MeetingSummary(int(r[0]), r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None,
                                int(r[5]), r[6], r[7]) for r in rows]
 

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .. import canonical
@@ -268,11 +268,18 @@ class SQLiteStore(Store):
             if value is not None:
                 where.append(f"{column}=?")
                 args.append(value)
+        return self._summaries(" AND ".join(where), args,
+                               " ORDER BY m.start IS NULL, m.start DESC, m.id DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    def meetings_on(self, municipality: str, day: date) -> list[MeetingSummary]:
+        return self._summaries("m.municipality=? AND m.start >= ? AND m.start < ?",
+                               [municipality, day.isoformat(), (day + timedelta(days=1)).isoformat()], "", ())
+
+    def _summaries(self, where: str, args: list, tail: str, tail_args: tuple) -> list[MeetingSummary]:
         rows = self.db.execute(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
             " i.meeting_id=m.id AND i.retired=0), d.source_name, d.format FROM meetings m JOIN documents d ON"
-            f" d.meeting_id=m.id {'WHERE ' + ' AND '.join(where) if where else ''}"
-            " ORDER BY m.start IS NULL, m.start DESC, m.id DESC LIMIT ? OFFSET ?", (*args, limit, offset))
+            f" d.meeting_id=m.id {'WHERE ' + where if where else ''}{tail}", (*args, *tail_args))
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
 

@@ -38,6 +38,7 @@ from .api import API_ROOT, Api, api_routes, error_response
 from .cache import Memo, ResponseCache
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
+from .history import case_history
 from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, search_params
 
@@ -206,16 +207,12 @@ class Portal:
         if not match:
             raise NotFound(number)
         item = match[0]
-        history = []
-        if item.public and item.case_ids:
-            own = (meeting_id, item.number)
-            history = [views.case_item(c) for c in self.store.case_items([c.value for c in item.case_ids])
-                       if (c.meeting_id, c.number) != own]
         meeting = views.meeting_detail(meeting_id, record)
         meeting.pop("items")
         meeting.pop("participants")
-        return "item.html", {"meeting": meeting, "item": views.item_detail(meeting_id, item),
-                             "treatments": history}
+        detail = views.item_detail(meeting_id, item)
+        history = case_history(self.store, meeting_id, record.meeting, item, detail)
+        return "item.html", {"meeting": meeting, "item": detail, "treatments": history}
 
     def committee(self, request: Request) -> tuple[str, dict[str, Any]]:
         municipality = unquote(request.path_params["municipality"])

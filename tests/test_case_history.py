@@ -1,0 +1,111 @@
+"""Case history on the item page: by case id and by the treatments a document prints, on both backends.
+
+The real Aarhus documents print treatments that name meetings the archive holds
+(Teknisk Udvalg 1 October 2025 item 3 names "Aarhus Byråd, 27 August 2025,
+punkt 10"; the council's 8 October agenda names "Kulturudvalget" on 1 October,
+which is *not* the Teknisk Udvalg meeting of that day).  The Ballerup seed's
+items carry no case ids, so a meeting it names is added and must be found by
+the printed line alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from datetime import date, datetime
+
+import pytest
+
+with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from referat.model import AgendaItem, Document, ImportedMeeting, Meeting, Section
+from referat.treatments import body_matches
+from referat.web import create_app
+
+from .backends import BACKENDS, real_archive
+
+
+def _find(store, municipality, committee, day):
+    found = [m for m in store.meetings_on(municipality, day) if m.committee == committee]
+    assert found, (municipality, committee, day)
+    return found[0].id
+
+
+def _printed(client, meeting_id, number):
+    j = client.get(f"/moede/{meeting_id}/punkt/{number}.json").json()
+    return j, j["item"].get("previous_treatments", []) + j["item"].get("case_history", [])
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive(request, tmp_path_factory):
+    with real_archive(request.param, tmp_path_factory.mktemp(request.param)) as store:
+        # the meeting Ballerup's seed item 7 names ("Erhvervs- og Beskæftigelsesudvalget d. 11. maj 2021 Punkt 3")
+        meeting = Meeting("Ballerup", "Erhvervs- og Beskæftigelsesudvalget", "referat",
+                          start=datetime(2021, 5, 11, 17, 0), items=[
+                              AgendaItem("2", 1, "Et andet punkt", sections=[Section("case", "Sagsfremstilling", "x")]),
+                              AgendaItem("3", 2, "Beskæftigelsesindsatsen 2021",
+                                         sections=[Section("case", "Sagsfremstilling", "Orientering om indsatsen.")])])
+        sha = hashlib.sha256(b"ballerup-2021-05-11").hexdigest()
+        store.save(ImportedMeeting(Document(sha, "ballerup-2021-05-11.txt", "text", "test", "1"), meeting))
+        yield store
+
+
+def test_printed_treatment_links_to_the_archive_item(archive):
+    client = TestClient(create_app(archive))
+    tu = _find(archive, "Aarhus", "Teknisk Udvalg", date(2025, 10, 1))
+    council = _find(archive, "Aarhus", "Aarhus Byråd", date(2025, 8, 27))
+    j, printed = _printed(client, tu, "3")
+    linked = [t for t in printed if t.get("archive_url")]
+    assert [(t["body"], t["date"], t["archive_url"]) for t in linked] == \
+        [("Aarhus Byråd", "2025-08-27", f"/moede/{council}/punkt/10")]
+    html = client.get(f"/moede/{tu}/punkt/3").text
+    assert f'<a href="/moede/{council}/punkt/10">Aarhus Byråd' in html
+
+
+def test_same_day_other_committee_is_not_linked(archive):
+    client = TestClient(create_app(archive))
+    council = _find(archive, "Aarhus", "Aarhus Byråd", date(2025, 10, 8))
+    tu = _find(archive, "Aarhus", "Teknisk Udvalg", date(2025, 10, 1))
+    _, printed17 = _printed(client, council, "17")
+    culture = [t for t in printed17 if t["body"] == "Kulturudvalget" and t["date"] == "2025-10-01"]
+    assert culture and all("archive_url" not in t for t in culture)
+    _, printed22 = _printed(client, council, "22")
+    assert [t["archive_url"] for t in printed22 if t["body"] == "Teknisk Udvalg" and t["date"] == "2025-10-01"] == \
+        [f"/moede/{tu}/punkt/2"]
+
+
+def test_item_without_case_ids_finds_its_earlier_treatment(archive):
+    client = TestClient(create_app(archive))
+    seed = _find(archive, "Ballerup", "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", date(2022, 11, 15))
+    earlier = _find(archive, "Ballerup", "Erhvervs- og Beskæftigelsesudvalget", date(2021, 5, 11))
+    j, printed = _printed(client, seed, "7")
+    assert not j["item"]["case_ids"]
+    assert [t["archive_url"] for t in printed if t.get("archive_url")] == [f"/moede/{earlier}/punkt/3"]
+    rows = j["treatments"]
+    assert [(r["url"], r["title"]) for r in rows] == [(f"/moede/{earlier}/punkt/3", "Beskæftigelsesindsatsen 2021")]
+    # the other printed lines of the seed name meetings the archive does not hold: no links, no rows
+    assert all(t.get("archive_url") is None for t in printed if t["date"] != "2021-05-11")
+
+
+def test_case_id_and_printed_line_give_one_row(archive):
+    client = TestClient(create_app(archive))
+    council = _find(archive, "Aarhus", "Aarhus Byråd", date(2025, 10, 8))
+    tu = _find(archive, "Aarhus", "Teknisk Udvalg", date(2025, 10, 1))
+    j, _ = _printed(client, council, "22")  # same case id EMN-2025-009242 and a printed line to TU item 2
+    urls = [r["url"] for r in j["treatments"]]
+    assert urls.count(f"/moede/{tu}/punkt/2") == 1
+
+
+@pytest.mark.parametrize("printed, committee, municipality, expected", [
+    ("Byrådet", "Aarhus Byråd", "Aarhus", True),
+    ("Aarhus Byråd", "Aarhus Byråd", "Aarhus", True),
+    ("Udvalget for plan, udvikling og kultur", "Udvalget for plan, udvikling og kultur (PUK)", "Syddjurs", True),
+    ("Udvalget", "Teknisk Udvalg", "Aarhus", False),
+    ("Kulturudvalget", "Teknisk Udvalg", "Aarhus", False),
+    ("Erhvervs- og Beskæftigelsesudvalget", "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", "Ballerup", False),
+    ("Økonomiudvalget", "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", "Ballerup", False),
+])
+def test_body_matches(printed, committee, municipality, expected):
+    assert body_matches(printed, committee, municipality) is expected
