@@ -26,6 +26,7 @@ import tantivy
 
 from ..errors import QueryError, StoreError
 from .analyzer import compound_parts, stem, words
+from .inflect import variant_stems
 from .indexing import ItemRow, kle_groups
 from .parallel import Fields, analyzed_rows
 from .query import Clause, Query
@@ -192,6 +193,9 @@ class SearchIndex:
         s = stem(word)
         if s != word:
             subs.append((should, self._term("expanded", s, 0.6)))
+        if not clause.prefix:  # forms the stemmer keeps apart: budget/budgettet, regel/reglerne, barn/børn
+            for variant in sorted(variant_stems(word) - {word, s}):
+                subs.append((should, self._term("expanded", variant, 0.5)))
         if clause.prefix or (len(word) >= AUTO_PREFIX_MIN and word.isalpha()):
             boost = 1.0 if clause.prefix else 0.3
             subs.append((should, self._prefix("exact", word, boost)))

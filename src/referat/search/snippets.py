@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from .analyzer import WORD, compound_parts, stem
+from .inflect import variant_stems
 from .query import Query
 
 OPEN, CLOSE = "\u2039", "\u203a"  # ‹ › : renderers replace them with <mark> or terminal styles
@@ -31,6 +32,8 @@ class _Matcher:
             for w in clause.words:
                 self.exact.add(w)
                 self.stems.add(stem(w))
+                if not clause.prefix:
+                    self.stems |= variant_stems(w)
                 if clause.prefix or len(w) >= 4:
                     self.prefixes.append(w)
         self.yes: set[str] = set()
