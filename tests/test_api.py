@@ -187,6 +187,7 @@ def test_openapi_validates_and_every_route_answers(client, objects):
     samples = {
         "body": "aarhus", "meeting": objects["Meeting"][0]["id"].rsplit("/", 1)[1],
         "municipality": "Aarhus", "committee": "Teknisk Udvalg",
+        "sha256": next(f["sha256Checksum"] for f in objects["File"] if f.get("downloadUrl")),
     }
     membership = objects["Membership"][0]["id"].split("/oparl/v1/membership/")[1].split("/")
     samples.update(body=membership[0], organization=membership[1], person=membership[2])

@@ -206,8 +206,9 @@ def test_meeting_participants_link_to_person_pages_with_memberships_and_attendan
     [seat] = j["memberships"]
     assert seat["committee"] == "Sundheds- og Forebyggelsesudvalget" and seat["party"] == "A" and seat["current"]
     listed = [m for m in store.meetings() if m.committee == seat["committee"]]
-    assert seat["present"] + seat["absent"] == len(listed) == len(j["attendance"]["meetings"])
-    assert {a["url"] for a in j["attendance"]["meetings"]} == {f"/moede/{m.id}" for m in listed}
+    assert {m.format for m in listed} == {"pdf", "xml"}  # one meeting, imported from both: counted once
+    assert seat["present"] + seat["absent"] == 1 == len(j["attendance"]["meetings"])
+    assert {a["url"] for a in j["attendance"]["meetings"]} <= {f"/moede/{m.id}" for m in listed}
 
 
 def test_person_page_shows_item_absences_and_dissents(client):

@@ -23,9 +23,16 @@ FORMAT_VERSION = 1
 T = TypeVar("T")
 
 
+@functools.cache
+def _names(tp: type) -> tuple[str, ...]:
+    """The fields of a dataclass that the canonical form holds (not those marked ``canonical: False``,
+    such as a record's source bytes)."""
+    return tuple(f.name for f in dataclasses.fields(tp) if f.metadata.get("canonical", True))
+
+
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _plain(getattr(value, name)) for name in _names(type(value))}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, (datetime, date)):
@@ -68,7 +75,7 @@ def _fields(tp: type) -> tuple[tuple[str, Any], ...]:
     """(name, resolved type) of a dataclass's fields; resolving the hints is slow, so once per class
     (reading a meeting back was 15 ms, most of it re-resolving the same annotations)."""
     hints = typing.get_type_hints(tp)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
+    return tuple((name, hints[name]) for name in _names(tp))
 
 
 def from_dict(data: dict[str, Any]) -> ImportedMeeting:

@@ -86,7 +86,7 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> Import
         size=len(data),
         warnings=warnings,
     )
-    return ImportedMeeting(document=document, meeting=result.meeting)
+    return ImportedMeeting(document=document, meeting=result.meeting, source=data)
 
 
 def parse_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> ImportedMeeting:

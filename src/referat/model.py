@@ -157,7 +157,12 @@ class Document:
 
 @dataclass
 class ImportedMeeting:
-    """What an importer returns: the meeting and the document it came from."""
+    """What an importer returns: the meeting and the document it came from.
+
+    ``source`` is the document's original bytes when the importer read a file (the store keeps them,
+    content-addressed by ``document.sha256``); it is not part of the canonical JSON, and records read
+    back from a store, synthetic records and council minutes have none."""
 
     document: Document
     meeting: Meeting
+    source: bytes | None = field(default=None, repr=False, compare=False, metadata={"canonical": False})

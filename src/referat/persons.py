@@ -11,10 +11,17 @@ its decision: "NN kunne ikke tiltræde indstillingen", "stemte imod", a
 protokoltilførsel), for public items only.  The portal and the open API read these
 rows back as ``Attendance`` and ``Mention`` and aggregate them here (``memberships``,
 ``members``), so person and committee pages stay fast at any archive size.
+
+A meeting imported in two formats (Ballerup's eDoc XML export and its PDF, Syddjurs'
+Acadre XML and PDF) is two stored meetings, since the format is part of the meeting
+key, but one meeting for attendance: ``one_per_meeting`` and ``one_per_item`` keep one
+row per municipality, committee (case folded), start and kind (the lowest meeting id;
+absent if any format lists the person absent), so nobody's record counts it twice.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -95,6 +102,40 @@ class Mention:
     item_title: str
     kind: str
     text: str
+
+
+def _same_meeting(municipality: str, committee: str, start: datetime | None, kind: str, meeting_id: int
+                  ) -> tuple[object, ...]:
+    """Which stored meetings are one meeting for attendance: same place, committee, start and kind (a meeting
+    without a known start is only itself)."""
+    if start is None:
+        return ("id", meeting_id)
+    return (municipality, committee.casefold(), start, kind)
+
+
+def one_per_meeting(rows: list[Attendance]) -> list[Attendance]:
+    """Attendance rows with a meeting imported in several formats counted once (per person), in order; the
+    first row (lowest meeting id) stands for the meeting, absent if any format lists the person absent."""
+    out: dict[tuple[object, ...], Attendance] = {}
+    for r in rows:
+        k = (r.person_key, *_same_meeting(r.municipality, r.committee, r.start, r.kind, r.meeting_id))
+        seen = out.get(k)
+        if seen is None:
+            out[k] = r
+        elif seen.present and not r.present:
+            out[k] = dataclasses.replace(seen, present=False, note=seen.note or r.note)
+    return list(out.values())
+
+
+def one_per_item(rows: list[Mention]) -> list[Mention]:
+    """Mentions with an item of a meeting imported in several formats counted once, in order."""
+    out: dict[tuple[object, ...], Mention] = {}
+    for r in rows:
+        # a mention row does not carry the meeting's kind; its committee, start and item number do the work
+        k = (r.person_key, r.item_number, r.kind, *_same_meeting(r.municipality, r.committee, r.start, "",
+                                                                 r.meeting_id))
+        out.setdefault(k, r)
+    return list(out.values())
 
 
 def person_rows(meeting: Meeting) -> list[PersonRow]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..errors import NotFound
 from ..model import ImportedMeeting
 from ..search.index import IndexFilters
 from ..search.query import Query
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 class SaveResult:
     meeting_id: int
     status: str  # "new" | "unchanged" | "replaced"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A stored source file (``store.blobs``): its bytes and the meeting whose current document it is."""
+
+    sha256: str
+    meeting_id: int
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,9 @@ class Store(PeopleReads, ABC):
 
     @abstractmethod
     def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
-        """Store one imported document; ``meeting_id`` asks for that id if the meeting is new
-        (``referat copy`` keeps ids stable between archives)."""
+        """Store one imported document (with its source bytes when ``record.source`` has them, see
+        ``store.blobs``); ``meeting_id`` asks for that id if the meeting is new (``referat copy`` keeps ids
+        stable between archives)."""
 
     def save_many(self, records: Iterable[ImportedMeeting]) -> list[SaveResult]:
         """Store many documents (bulk import); each is saved as by ``save``.  Backends may do it faster
@@ -143,6 +154,15 @@ class Store(PeopleReads, ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def source(self, sha256: str) -> SourceFile:
+        """The original bytes of a current document (``ImportedMeeting.source`` when it was saved);
+        raises NotFound when the store has none (unknown hash, replaced version, a record saved without bytes)."""
+        raise NotFound(f"no source file {sha256}")
+
+    def has_source(self, sha256: str) -> bool:
+        """Whether ``source(sha256)`` has bytes to give, without reading them."""
+        return False
 
     # -- reads with default implementations on the methods above (backends may override with SQL) --
     def recent_meetings(self, limit: int = 20, offset: int = 0, *, municipality: str | None = None,

@@ -3,9 +3,12 @@
 Moving to PostgreSQL (or back to one file) must lose nothing, so the copy goes
 through the one thing both stores hold losslessly, the canonical model: every
 meeting is read from the source and saved in the destination, which rebuilds
-its own items and search index.  Meeting ids are kept when the destination
-starts empty (links stay valid).  With ``verify`` every meeting's canonical
-JSON is compared afterwards and any difference is an error.
+its own items and search index.  The source files (``store.blobs``) go along
+with their meetings: a meeting whose document has bytes in the source is saved
+with them.  Meeting ids are kept when the destination starts empty (links stay
+valid).  With ``verify`` every meeting's canonical JSON is compared afterwards,
+and every source file the source store holds must be in the destination with
+the same bytes; any difference is an error.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import canonical
-from ..errors import StoreError
+from ..errors import NotFound, StoreError
 from .base import Store
 
 
@@ -26,6 +29,7 @@ class CopyReport:
     replaced: int = 0
     unchanged: int = 0
     verified: int | None = None
+    files: int = 0
     kept_ids: bool = False
     mapping: dict[int, int] = field(default_factory=dict)
 
@@ -34,7 +38,10 @@ class CopyReport:
         line = (f"copied {self.meetings} meetings ({self.items} items): {self.new} new, {self.replaced} replaced,"
                 f" {self.unchanged} unchanged; {ids}")
         if self.verified is not None:
-            line += f"; verified {self.verified} meetings (canonical JSON identical)"
+            line += (f"; verified {self.verified} meetings (canonical JSON identical) and {self.files} source files"
+                     " (bytes identical)")
+        else:
+            line += f"; {self.files} source files"
         return line
 
 
@@ -46,6 +53,9 @@ def copy_archive(src: Store, dst: Store, *, verify: bool = True, flush_every: in
     try:
         for n, summary in enumerate(summaries, start=1):
             record = src.get(summary.id)
+            if src.has_source(record.document.sha256):
+                record.source = src.source(record.document.sha256).data
+                report.files += 1
             result = dst.save(record, meeting_id=summary.id if report.kept_ids else None)
             report.mapping[summary.id] = result.meeting_id
             report.meetings += 1
@@ -64,10 +74,27 @@ def copy_archive(src: Store, dst: Store, *, verify: bool = True, flush_every: in
 
 
 def verify_copy(src: Store, dst: Store, mapping: dict[int, int]) -> int:
-    """Compare the canonical JSON of every copied meeting; raises on the first differences."""
-    differ = [sid for sid, did in mapping.items()
-              if canonical.dumps(src.get(sid)) != canonical.dumps(dst.get(did))]
+    """Compare the canonical JSON of every copied meeting and the bytes of its source file (when the
+    source store has them); raises on the first differences."""
+    differ, files = [], []
+    for sid, did in mapping.items():
+        record = src.get(sid)
+        if canonical.dumps(record) != canonical.dumps(dst.get(did)):
+            differ.append(sid)
+            continue
+        sha = record.document.sha256
+        if src.has_source(sha):
+            try:
+                same = dst.source(sha).data == src.source(sha).data
+            except NotFound:
+                same = False
+            if not same:
+                files.append(sid)
     if differ:
         shown = ", ".join(str(i) for i in differ[:10]) + (" …" if len(differ) > 10 else "")
         raise StoreError(f"the copy differs from the source in {len(differ)} meetings (source ids {shown})")
+    if files:
+        shown = ", ".join(str(i) for i in files[:10]) + (" …" if len(files) > 10 else "")
+        raise StoreError(f"the copy lacks or differs in the source files of {len(files)} meetings"
+                         f" (source ids {shown})")
     return len(mapping)

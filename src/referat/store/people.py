@@ -4,7 +4,8 @@ Person and committee pages (and the open API's Person and Membership) must not
 read every meeting's JSON.  So every save also writes, in the same transaction,
 one ``participants`` row per listed person and one ``person_mentions`` row per
 person absent from or dissenting in a public item (see ``referat.persons``); a
-replaced meeting's rows are replaced with it.  ``meetings.created_at`` records when
+replaced meeting's rows are replaced with it.  Reads count a meeting imported in
+several formats once (``persons.one_per_meeting``).  ``meetings.created_at`` records when
 a meeting was first imported and survives replacements (the open API's
 ``created_since``).  The SQL is the same on SQLite and PostgreSQL apart from the
 placeholder and a few types, so it lives here once.
@@ -18,7 +19,7 @@ from typing import Any
 
 from .. import canonical
 from ..model import ImportedMeeting
-from ..persons import Attendance, Mention, meeting_people
+from ..persons import Attendance, Mention, meeting_people, one_per_item, one_per_meeting
 from .apiindex import ApiIndex
 
 _TABLES = """
@@ -116,8 +117,9 @@ class PeopleTables:
     # -- reads ------------------------------------------------------------------------------
     @staticmethod
     def _attendance(rows: list[Any]) -> list[Attendance]:
-        return [Attendance(int(r[0]), r[1], r[2], _time(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10])
-                for r in rows]
+        """Rows as ``Attendance``, a meeting imported in several formats once (``persons.one_per_meeting``)."""
+        return one_per_meeting([Attendance(int(r[0]), r[1], r[2], _time(r[3]), r[4], r[5], r[6], r[7], r[8],
+                                           bool(r[9]), r[10]) for r in rows])
 
     def created(self, db: Any) -> dict[int, datetime]:
         """When each meeting was first imported (kept across replacements), by meeting id."""
@@ -138,7 +140,7 @@ class PeopleTables:
     def mentions(self, db: Any, person_key: str) -> list[Mention]:
         rows = db.execute(self._sql(_MENTIONS + " WHERE person_key=? ORDER BY start, meeting_id, item_number"),
                           (person_key,)).fetchall()
-        return [Mention(int(r[0]), r[1], r[2], _time(r[3]), *r[4:]) for r in rows]
+        return one_per_item([Mention(int(r[0]), r[1], r[2], _time(r[3]), *r[4:]) for r in rows])
 
     def persons_page(self, db: Any, body: str, having: list[str], params: list[Any], limit: int, offset: int
                      ) -> tuple[int, list[str]]:

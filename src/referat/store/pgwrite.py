@@ -23,6 +23,7 @@ import psycopg
 from .. import canonical
 from ..model import ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
+from . import blobs
 from .base import SaveResult, meeting_key
 from .apiindex import COLUMNS as API_COLUMNS
 from .people import CREATED_AT, MENTION_COLUMNS, PARTICIPANT_COLUMNS, PeopleTables
@@ -131,10 +132,13 @@ class BatchWriter:
             results.append(SaveResult(meeting_id, status))
             saved.append((meeting_id, record))
             self.log.append((meeting_id, status))
+        replaced_ids = {r[0] for r in replaced_rows}
         if replaced_rows:
             old = [r[0] for r in replaced_rows]
             cur.execute("UPDATE items SET retired=now() WHERE meeting_id = ANY(%s) AND retired IS NULL", (old,))
-            cur.execute("DELETE FROM documents WHERE meeting_id = ANY(%s)", (old,))
+            # the replaced versions' source bytes go with their document rows (store.blobs)
+            cur.execute("WITH gone AS (DELETE FROM documents WHERE meeting_id = ANY(%s) RETURNING sha256)"
+                        " DELETE FROM blobs b USING gone WHERE b.sha256 = gone.sha256", (old,))
             cur.execute("UPDATE meetings m SET canonical=v.c, start=v.s, persons=v.p FROM unnest(%s::bigint[],"
                         " %s::text[], %s::text[], %s::text[]) AS v(id, c, s, p) WHERE m.id = v.id",
                         [list(col) for col in zip(*replaced_rows)])
@@ -153,6 +157,8 @@ class BatchWriter:
                 copy.write_row((doc.sha256, meeting_id, clean(doc.source_name), doc.format, doc.importer,
                                 doc.importer_version, doc.pages, doc.size,
                                 clean(json.dumps(doc.warnings, ensure_ascii=False))))
+        blobs.postgres_put(cur, [record for record, _ in pairs if record.source is not None
+                                 and stored.get(record.document.sha256) not in replaced_ids])
         write_read_models(cur, saved, [r[0] for r in replaced_rows])
         for meeting_id, record in saved:
             self.items.extend((meeting_id, row) for row in self.rows_of(record))

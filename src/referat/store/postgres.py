@@ -30,9 +30,10 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import snippet
-from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, index_filters
+from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
+                   index_filters)
 from .migrations import MigrationTarget, Step, latest, migrate
-from . import apiindex
+from . import apiindex, blobs
 from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
 from .pgwrite import PEOPLE, BatchWriter, clean
@@ -89,7 +90,8 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
          Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
               " meeting participants for the person facet", STEP2, run=_backfill_persons),
          Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor())),
-         Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP, run=lambda conn: PEOPLE.api.backfill(conn.cursor()))]
+         Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP, run=lambda conn: PEOPLE.api.backfill(conn.cursor())),
+         Step(5, blobs.STEP_DESCRIPTION, blobs.POSTGRES_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -214,6 +216,16 @@ class PostgresStore(Store):
             return self.conn.execute(sql, _clean(params)).fetchall()
         except psycopg.Error as exc:
             raise StoreError(f"PostgreSQL read failed: {str(exc).strip().splitlines()[0]}") from None
+
+    def source(self, sha256: str) -> SourceFile:
+        rows = self._read("SELECT b.data, d.meeting_id FROM blobs b JOIN documents d ON d.sha256=b.sha256"
+                          " WHERE b.sha256=%s", (sha256,))
+        if not rows:
+            raise NotFound(f"no source file {sha256}")
+        return SourceFile(sha256, int(rows[0][1]), bytes(rows[0][0]))
+
+    def has_source(self, sha256: str) -> bool:
+        return bool(self._read("SELECT 1 FROM blobs WHERE sha256=%s", (sha256,)))
 
     def get(self, meeting_id: int) -> ImportedMeeting:
         in_range = abs(meeting_id) < BIGINT

@@ -27,9 +27,10 @@ from ..search.indexing import ItemRow, item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
-from . import apiindex
+from . import apiindex, blobs
 from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
-from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, Store, meeting_key
+from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
+                   meeting_key)
 from .base import index_filters as to_index_filters
 
 STEP1 = """
@@ -69,7 +70,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
               " NOT NULL DEFAULT ''", run=_backfill_persons),
          Step(3, STEP_DESCRIPTION, SQLITE_STEP, run=PeopleTables().backfill),
          Step(4, apiindex.STEP_DESCRIPTION, apiindex.SQLITE_STEP, run=apiindex.ApiIndex().backfill),
-         Step(5, "index documents by meeting (joins from meetings to their document)", apiindex.SQLITE_STEP_5)]
+         Step(5, "index documents by meeting (joins from meetings to their document)", apiindex.SQLITE_STEP_5),
+         Step(6, blobs.STEP_DESCRIPTION, blobs.SQLITE_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -145,6 +147,7 @@ class SQLiteStore(Store):
         try:
             row = self.db.execute("SELECT meeting_id FROM documents WHERE sha256=?", (doc.sha256,)).fetchone()
             if row:
+                blobs.sqlite_put(self.db, record)  # bytes of a document stored before they were kept
                 self.db.execute("COMMIT")
                 return SaveResult(row[0], "unchanged")
             key = meeting_key(record)
@@ -153,8 +156,11 @@ class SQLiteStore(Store):
             start = m.start.isoformat() if m.start else None
             persons = "\n".join(meeting_persons(m))
             old = self.db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
+            old_shas: list[str] = []
             if old:
                 meeting_id, status = old[0], "replaced"
+                old_shas = [r[0] for r in self.db.execute("SELECT sha256 FROM documents WHERE meeting_id=?",
+                                                          (meeting_id,))]
                 self._delete_content(meeting_id)
                 self.db.execute("UPDATE meetings SET canonical=?, start=?, persons=? WHERE id=?",
                                 (payload, start, persons, meeting_id))
@@ -170,6 +176,8 @@ class SQLiteStore(Store):
                 (doc.sha256, meeting_id, doc.source_name, doc.format, doc.importer, doc.importer_version, doc.pages,
                  doc.size, json.dumps(doc.warnings, ensure_ascii=False),
                  datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            blobs.sqlite_put(self.db, record)
+            blobs.sqlite_drop(self.db, old_shas)
             self._insert_items(meeting_id, record)
             PEOPLE.replace(self.db, meeting_id, record)
             self.db.execute("INSERT OR IGNORE INTO index_pending VALUES(?)", (meeting_id,))
@@ -240,6 +248,16 @@ class SQLiteStore(Store):
                                 [(cur.lastrowid, c.value, c.scheme) for c in row.case_ids])
 
     # -- reading -----------------------------------------------------------------
+    def source(self, sha256: str) -> SourceFile:
+        row = self.db.execute("SELECT b.data, d.meeting_id FROM blobs b JOIN documents d ON d.sha256=b.sha256"
+                              " WHERE b.sha256=?", (sha256,)).fetchone()
+        if row is None:
+            raise NotFound(f"no source file {sha256}")
+        return SourceFile(sha256, int(row[1]), bytes(row[0]))
+
+    def has_source(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM blobs WHERE sha256=?", (sha256,)).fetchone() is not None
+
     def get(self, meeting_id: int) -> ImportedMeeting:
         row = self.db.execute("SELECT canonical FROM meetings WHERE id=?", (meeting_id,)).fetchone()
         if row is None:

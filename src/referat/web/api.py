@@ -189,7 +189,9 @@ class _Answer:
         out: dict[str, dict[str, Any]] = {}
         for meeting_id in dict.fromkeys(meeting_ids):
             modified, created = times.get(meeting_id, (None, None))
-            out.update(oparl.meeting_objects(self.u, meeting_id, self._record(meeting_id), modified, created))
+            record = self._record(meeting_id)
+            out.update(oparl.meeting_objects(self.u, meeting_id, record, modified, created,
+                                             stored=self.store.has_source(record.document.sha256)))
         return out
 
     def _meeting_object(self, meeting_id: int, path: str) -> dict[str, Any]:

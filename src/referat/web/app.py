@@ -33,7 +33,7 @@ from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
 from ..kle import group_label
 from ..store.base import SearchFilters, Store
-from . import openapi, people, views
+from . import openapi, people, sources, views
 from .api import API_ROOT, Api, api_routes, error_response
 from .cache import Memo, ResponseCache
 from .downloads import download_routes
@@ -96,7 +96,7 @@ class Portal:
     def error(self, request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith(API_ROOT) or request.url.path == "/openapi.json":
             return error_response(status, message)
-        titles = {400: "Forkert forespørgsel", 404: "Siden findes ikke", 405: "Metoden er ikke tilladt",
+        titles = {400: "Forkert forespørgsel", 403: "Dokumentet vises ikke", 404: "Siden findes ikke", 405: "Metoden er ikke tilladt",
                   500: "Der skete en fejl"}
         data = {"error": {"status": status, "title": titles.get(status, "Fejl"), "message": message}}
         return self.render(request, "error.html", data, status)
@@ -198,7 +198,8 @@ class Portal:
 
     def meeting(self, request: Request) -> tuple[str, dict[str, Any]]:
         meeting_id, record = self._meeting(request)
-        return "meeting.html", {"meeting": views.meeting_detail(meeting_id, record)}
+        stored = self.store.has_source(record.document.sha256)
+        return "meeting.html", {"meeting": views.meeting_detail(meeting_id, record, stored=stored)}
 
     def item(self, request: Request) -> tuple[str, dict[str, Any]]:
         meeting_id, record = self._meeting(request)
@@ -207,10 +208,12 @@ class Portal:
         if not match:
             raise NotFound(number)
         item = match[0]
-        meeting = views.meeting_detail(meeting_id, record)
+        meeting = views.meeting_detail(meeting_id, record, stored=self.store.has_source(record.document.sha256))
         meeting.pop("items")
         meeting.pop("participants")
         detail = views.item_detail(meeting_id, item)
+        if item.public:  # a closed item stays number, title and "Lukket punkt"
+            detail["source_url"] = sources.page_url(meeting["source"], item)
         history = case_history(self.store, meeting_id, record.meeting, item, detail)
         return "item.html", {"meeting": meeting, "item": detail, "treatments": history}
 
@@ -268,7 +271,7 @@ def create_app(store: Store, council: Any = None) -> Starlette:
     api = Api(store, portal.lock)
     routes = api_routes(api, lambda request: JSONResponse(openapi.document()))
     routes += feed_routes(Feeds(store, portal.lock)) + _routes(portal)  # feeds before the pages' path parameters
-    routes += download_routes(portal)
+    routes += download_routes(portal) + sources.source_routes(portal)
     office = office_for(store, portal.lock, council)
     routes += office_routes(office)
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})

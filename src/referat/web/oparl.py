@@ -11,10 +11,13 @@ Objects are built on demand from the few meetings or rows a request needs
 (``api.py`` pages lists in the store), never from the whole archive.  Paths
 (relative to the API root) come from ``store.apiindex``.  A closed item
 (``public=False``) becomes an AgendaItem with only id, number, name and
-``public: false``; it adds no Paper, Consultation or File.  The original bytes
-of documents are not stored, so a File's ``accessUrl`` is the portal page that
-shows its content.  Every object carries ``modified`` and ``created`` (when its
-meetings were last changed and first imported).
+``public: false``; it adds no Paper, Consultation or File.  The source
+document's File has ``accessUrl``/``downloadUrl`` = the original bytes
+(``/dokument/<sha256>``) when the store keeps them and ``web/sources`` serves
+them; otherwise (no bytes, or withheld because of closed items) ``accessUrl``
+is the portal page that shows its content.  Attachments' bytes are not stored:
+their ``accessUrl`` is their item's page.  Every object carries ``modified``
+and ``created`` (when its meetings were last changed and first imported).
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ from ..model import AgendaItem, ImportedMeeting
 from ..persons import Attendance, memberships, slug
 from ..store.apiindex import (attachment_path, consultation_path, item_path, meeting_path, paper_path,
                               source_path)
-from . import views
+from . import sources, views
 
 SPEC = "https://schema.oparl.org/1.1/"
-MIME = {"pdf": "application/pdf", "html": "text/html", "xml": "application/xml", "text": "text/plain"}
+MIME = sources.MEDIA_TYPES
 #: the lists of a Body, by path suffix, and the OParl Body field that links to each
 BODY_LISTS = {"organizations": "organization", "persons": "person", "memberships": "membership",
               "meetings": "meeting", "papers": "paper", "agendaitems": "agendaItem",
@@ -153,8 +156,9 @@ def membership(u: Urls, key: str, rows: list[Attendance], times: dict[int, tuple
 
 
 def meeting_objects(u: Urls, meeting_id: int, record: ImportedMeeting, modified: datetime | None,
-                    created: datetime | None) -> dict[str, dict[str, Any]]:
-    """Every object one meeting yields (Meeting, AgendaItems, Consultations, Files), by path."""
+                    created: datetime | None, *, stored: bool = False) -> dict[str, dict[str, Any]]:
+    """Every object one meeting yields (Meeting, AgendaItems, Consultations, Files), by path; ``stored``:
+    the store has the source document's bytes."""
     m, doc = record.meeting, record.document
     b, o = slug(m.municipality), slug(m.committee)
     day = m.start.date().isoformat() if m.start else None
@@ -170,6 +174,8 @@ def meeting_objects(u: Urls, meeting_id: int, record: ImportedMeeting, modified:
         "mimeType": MIME.get(doc.format, "application/octet-stream"), "size": doc.size, "sha256Checksum": doc.sha256,
         "accessUrl": u.web(f"/moede/{meeting_id}"), "meeting": [u.api(mpath)], "referat:pages": doc.pages,
         "referat:format": doc.format}))
+    if stored and sources.withheld(record) is None:
+        source.update(accessUrl=u.web(sources.url(doc.sha256)), downloadUrl=u.web(sources.url(doc.sha256)))
     participants, absent = [], []
     for p in m.participants:
         if p.person.name.strip():

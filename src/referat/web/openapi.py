@@ -12,6 +12,7 @@ from typing import Any
 from .api import API_ROOT, MAX_LIMIT, PAGE_SIZE
 from .feeds import EXPORT_CAP
 from .oparl import BODY_LISTS
+from .sources import MEDIA_TYPES
 
 OBJECT = {"$ref": "#/components/schemas/OParlObject"}
 LIST = {"$ref": "#/components/schemas/OParlList"}
@@ -20,7 +21,7 @@ PARAMS = {
     "body": "Kommunens kortnavn (slug), fx «aarhus»", "organization": "Udvalgets kortnavn (slug)",
     "person": "Personens kortnavn (slug)", "meeting": "Mødets id", "position": "Punktets plads på dagsordenen (1, 2, …)",
     "n": "Løbenummer (1, 2, …)", "reference": "Sagsnummeret (URL-kodet)", "municipality": "Kommunens navn",
-    "committee": "Udvalgets navn",
+    "committee": "Udvalgets navn", "sha256": "Kildedokumentets SHA-256 (64 små hex-tegn; File-objektets sha256Checksum)",
 }
 INTEGER_PARAMS = {"meeting", "position", "n"}
 SEARCH = [("q", "Søgningen (ord, \"fraser\", præfiks*, -udelad, OR)", True), ("kommune", "Kommune", False),
@@ -100,6 +101,12 @@ def document() -> dict[str, Any]:
                                       {"application/atom+xml": text}, "Feeds")
     paths[committee + ".ics"] = _get("Et udvalgs møder som iCal-kalender", _path_params(committee),
                                      {"text/calendar": text}, "Feeds")
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    source = _get("Et mødes originale kildedokument (PDF, HTML, XML eller tekst), som det blev importeret; 403 når"
+                  " mødet har lukkede punkter, og det ikke kan vises, at filen er den offentlige udgave",
+                  _path_params("/dokument/{sha256}"), {t: binary for t in MEDIA_TYPES.values()}, "Eksport")
+    source["get"]["responses"]["403"] = {"$ref": "#/components/responses/Error"}
+    paths["/dokument/{sha256}"] = source
     return {
         "openapi": "3.0.3",
         "info": {"title": "Referat – åbent API", "version": "1",

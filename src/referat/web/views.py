@@ -15,6 +15,7 @@ from .. import canonical
 from ..model import AgendaItem, ImportedMeeting, Person
 from ..persons import person_key
 from ..store.base import CaseItem, Hit, MeetingSummary
+from . import sources
 
 OUTCOME_LABELS = {
     "approved": "Godkendt",
@@ -93,8 +94,10 @@ def item_detail(meeting_id: int, item: AgendaItem) -> dict[str, Any]:
     return data
 
 
-def meeting_detail(meeting_id: int, record: ImportedMeeting) -> dict[str, Any]:
-    m, doc = record.meeting, record.document
+def meeting_detail(meeting_id: int, record: ImportedMeeting, *, stored: bool = False) -> dict[str, Any]:
+    """The meeting page's data; ``stored``: the store has the source file's bytes (``sources`` decides
+    whether they are served)."""
+    m = record.meeting
     return {
         "id": meeting_id, "url": f"/moede/{meeting_id}", "municipality": m.municipality, "committee": m.committee,
         "committee_url": committee_url(m.municipality, m.committee), "kind": m.kind, "title": m.title,
@@ -104,7 +107,7 @@ def meeting_detail(meeting_id: int, record: ImportedMeeting) -> dict[str, Any]:
                          for p in m.participants if p.person.name.strip()],
         "signatories": [person(p) for p in m.signatories],
         "items": [item_ref(meeting_id, i) for i in m.items],
-        "source": {"name": doc.source_name, "format": doc.format, "pages": doc.pages, "sha256": doc.sha256},
+        "source": sources.describe(record, stored),
     }
 
 
