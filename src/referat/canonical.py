@@ -30,9 +30,23 @@ def _names(tp: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(tp) if f.metadata.get("canonical", True))
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _dataclass_names(tp: type) -> tuple[str, ...] | None:
+    """``_names`` of a dataclass type, None for any other type: asked once per type, since every save
+    turns a meeting's ~500 values into plain ones and ``dataclasses.is_dataclass`` on each was half of it."""
+    return _names(tp) if dataclasses.is_dataclass(tp) else None
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _names(type(value))}
+    tp = type(value)
+    if tp in _AS_IS:
+        return value
+    names = _dataclass_names(tp)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, (datetime, date)):

@@ -27,11 +27,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from .model import ImportedMeeting, Meeting
 from .people import split_list
 
 
+@lru_cache(maxsize=65_536)
 def slug(text: str) -> str:
     """A readable, stable URL segment: ``Teknisk Udvalg`` → ``teknisk-udvalg``, æøå spelled out."""
     t = text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
@@ -182,13 +184,24 @@ def _names(text: str) -> list[str]:
 
 def dissenters(sentence: str) -> list[str]:
     """The persons (not parties or groups) a decision sentence records as dissenting."""
+    return list(_dissenters(sentence))
+
+
+@lru_cache(maxsize=65_536)
+def _dissenters(sentence: str) -> tuple[str, ...]:
     text = " ".join(sentence.split())
     m = _PROTOCOL.match(text) or _DISSENT.match(text)
-    return _names(m.group("names")) if m else []
+    return tuple(_names(m.group("names"))) if m else ()
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])|\n+", text) if s.strip()]
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])|\n+")
+
+
+@lru_cache(maxsize=65_536)
+def _sentences(text: str) -> tuple[str, ...]:
+    """A decision's sentences; cached with ``slug`` and ``_dissenters``, because every save reads its
+    meeting's people (bulk import: thousands a second) and decisions repeat word for word ("Godkendt.")."""
+    return tuple(s for s in _SENTENCE.split(text) if s.strip())
 
 
 def mention_rows(meeting: Meeting) -> list[MentionRow]:
@@ -204,7 +217,7 @@ def mention_rows(meeting: Meeting) -> list[MentionRow]:
                 key, person.name, person.party or parties.get(key), item.number, item.title, "absent", ""))
         for decision in item.decisions:
             for sentence in _sentences(decision.text):
-                for name in dissenters(sentence):
+                for name in _dissenters(sentence):
                     key = person_key(meeting.municipality, name)
                     rows.setdefault((key, item.number, "dissent"), MentionRow(
                         key, name, parties.get(key), item.number, item.title, "dissent", sentence.strip()[:500]))

@@ -20,7 +20,7 @@ from typing import Any
 from .. import canonical
 from ..model import ImportedMeeting
 from ..persons import Attendance, Mention, meeting_people, one_per_item, one_per_meeting
-from .apiindex import ApiIndex
+from .apiindex import COLUMNS as API_COLUMNS, ApiIndex
 
 _TABLES = """
 CREATE TABLE participants(
@@ -78,6 +78,27 @@ class PeopleTables:
         self.api.replace(db, meeting_id, record)
         # the first document's import time, exactly (never after the meeting's first ``modified``)
         db.execute(self._sql(CREATED_AT.format(where="id=?")), (meeting_id,))
+
+    def replace_many(self, db: Any, saved: list[tuple[int, ImportedMeeting]], replaced: list[int]) -> None:
+        """``replace`` for a batch of meetings (SQLite bulk import): the replaced meetings' old rows deleted,
+        every saved meeting's rows inserted, creation times set, one ``executemany`` per table and step."""
+        gone = [(meeting_id,) for meeting_id in replaced]
+        if gone:
+            for table in ("participants", "person_mentions", "api_objects"):
+                db.executemany(self._sql(f"DELETE FROM {table} WHERE meeting_id=?"), gone)
+        participants, mentions, objects = [], [], []
+        for meeting_id, record in saved:
+            people, mentioned = self.rows(meeting_id, record)
+            participants.extend(people)
+            mentions.extend(mentioned)
+            objects.extend(self.api.rows(meeting_id, record))
+        for table, columns, rows in (("participants", PARTICIPANT_COLUMNS, participants),
+                                     ("person_mentions", MENTION_COLUMNS, mentions),
+                                     ("api_objects", API_COLUMNS, objects)):
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                db.executemany(self._sql(f"INSERT INTO {table}({columns}) VALUES({marks})"), rows)
+        db.executemany(self._sql(CREATED_AT.format(where="id=?")), [(meeting_id,) for meeting_id, _ in saved])
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.ph)

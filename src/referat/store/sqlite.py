@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -138,55 +138,76 @@ class SQLiteStore(Store):
 
     # -- writing -----------------------------------------------------------------
     def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
-        doc = record.document
-        wanted_id = meeting_id
+        return self._save_batch([record], [meeting_id])[0]
+
+    def save_many(self, records: Iterable[ImportedMeeting]) -> list[SaveResult]:
+        """Bulk import: the whole batch in one transaction, the read models (``PEOPLE``) per batch; if the
+        batch fails (bad data), it is saved one record at a time, keeping the records before the bad one."""
+        batch = list(records)
+        try:
+            return self._save_batch(batch, [None] * len(batch))
+        except sqlite3.Error:
+            if len(batch) < 2:
+                raise
+        return [self.save(record) for record in batch]
+
+    def _save_batch(self, records: list[ImportedMeeting], wanted: list[int | None]) -> list[SaveResult]:
+        """Save ``records`` in order in one ``BEGIN IMMEDIATE`` transaction (``wanted``: ids asked for new
+        meetings, ``referat copy``)."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"the store is busy: {exc}") from None
         try:
-            row = self.db.execute("SELECT meeting_id FROM documents WHERE sha256=?", (doc.sha256,)).fetchone()
-            if row:
-                blobs.sqlite_put(self.db, record)  # bytes of a document stored before they were kept
-                self.db.execute("COMMIT")
-                return SaveResult(row[0], "unchanged")
-            key = meeting_key(record)
-            m = record.meeting
-            payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
-            start = m.start.isoformat() if m.start else None
-            persons = "\n".join(meeting_persons(m))
-            old = self.db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
-            old_shas: list[str] = []
-            if old:
-                meeting_id, status = old[0], "replaced"
-                old_shas = [r[0] for r in self.db.execute("SELECT sha256 FROM documents WHERE meeting_id=?",
-                                                          (meeting_id,))]
-                self._delete_content(meeting_id)
-                self.db.execute("UPDATE meetings SET canonical=?, start=?, persons=? WHERE id=?",
-                                (payload, start, persons, meeting_id))
-            else:
-                cur = self.db.execute(
-                    "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical, persons)"
-                    " VALUES(?,?,?,?,?,?,?,?)", (wanted_id, key, m.municipality, m.committee, m.kind, start, payload,
-                                                 persons))
-                meeting_id, status = int(cur.lastrowid or 0), "new"
-            self.db.execute(
-                "INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"
-                " size, warnings, imported_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (doc.sha256, meeting_id, doc.source_name, doc.format, doc.importer, doc.importer_version, doc.pages,
-                 doc.size, json.dumps(doc.warnings, ensure_ascii=False),
-                 datetime.now(timezone.utc).isoformat(timespec="seconds")))
-            blobs.sqlite_put(self.db, record)
-            blobs.sqlite_drop(self.db, old_shas)
-            self._insert_items(meeting_id, record)
-            PEOPLE.replace(self.db, meeting_id, record)
-            self.db.execute("INSERT OR IGNORE INTO index_pending VALUES(?)", (meeting_id,))
+            results = [self._write(record, wanted_id) for record, wanted_id in zip(records, wanted)]
+            saved = {r.meeting_id: record for r, record in zip(results, records) if r.status != "unchanged"}
+            PEOPLE.replace_many(self.db, list(saved.items()),
+                                list(dict.fromkeys(r.meeting_id for r in results if r.status == "replaced")))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         if self.autoflush:
             self.flush()
+        return results
+
+    def _write(self, record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
+        """One record's rows but the read models, inside the caller's transaction."""
+        doc = record.document
+        row = self.db.execute("SELECT meeting_id FROM documents WHERE sha256=?", (doc.sha256,)).fetchone()
+        if row:
+            blobs.sqlite_put(self.db, record)  # bytes of a document stored before they were kept
+            return SaveResult(row[0], "unchanged")
+        key = meeting_key(record)
+        m = record.meeting
+        payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
+        start = m.start.isoformat() if m.start else None
+        persons = "\n".join(meeting_persons(m))
+        old = self.db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
+        old_shas: list[str] = []
+        if old:
+            meeting_id, status = old[0], "replaced"
+            old_shas = [r[0] for r in self.db.execute("SELECT sha256 FROM documents WHERE meeting_id=?",
+                                                      (meeting_id,))]
+            self._delete_content(meeting_id)
+            self.db.execute("UPDATE meetings SET canonical=?, start=?, persons=? WHERE id=?",
+                            (payload, start, persons, meeting_id))
+        else:
+            cur = self.db.execute(
+                "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical, persons)"
+                " VALUES(?,?,?,?,?,?,?,?)", (wanted_id, key, m.municipality, m.committee, m.kind, start, payload,
+                                             persons))
+            meeting_id, status = int(cur.lastrowid or 0), "new"
+        self.db.execute(
+            "INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"
+            " size, warnings, imported_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+            (doc.sha256, meeting_id, doc.source_name, doc.format, doc.importer, doc.importer_version, doc.pages,
+             doc.size, json.dumps(doc.warnings, ensure_ascii=False),
+             datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        blobs.sqlite_put(self.db, record)
+        blobs.sqlite_drop(self.db, old_shas)
+        self._insert_items(meeting_id, record)
+        self.db.execute("INSERT OR IGNORE INTO index_pending VALUES(?)", (meeting_id,))
         return SaveResult(meeting_id, status)
 
     def flush(self) -> int:

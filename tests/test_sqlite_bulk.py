@@ -1,0 +1,82 @@
+"""SQLite bulk import (``SQLiteStore.save_many``): one transaction per batch, the read models (participants,
+person mentions, API objects, creation times) written per batch.  The stored rows must be exactly those of
+saving the records one by one, also when a batch holds the same meeting twice or the same document twice, and
+a batch that fails part-way is saved record by record, keeping the records before the bad one."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+
+import pytest
+
+from referat import importer
+from referat.store.sqlite import SQLiteStore
+from referat.synth import national, vocabulary_from
+
+from .conftest import real_documents
+from .test_store import SEED, changed_version
+
+TABLES = {"meetings": "id, key, canonical, persons, (created_at IS NOT NULL)",
+          "documents": "sha256, meeting_id, source_name, format",
+          "items": "id, meeting_id, position, number, title, public, outcome, date, municipality, committee, text,"
+                   " (retired > 0)",
+          "item_cases": "item_id, value, scheme",
+          "participants": "meeting_id, person_key, name, party, role, present, note, municipality, committee,"
+                          " start, kind",
+          "person_mentions": "meeting_id, person_key, name, party, item_number, item_title, kind, text,"
+                             " municipality, committee, start",
+          "api_objects": "meeting_id, seq, kind, path, body, organization, ref",
+          "index_pending": "meeting_id"}
+
+
+def _rows(path) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    try:
+        return {t: sorted(db.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr) for t, cols in TABLES.items()}
+    finally:
+        db.close()
+
+
+def _fewer_people(record, sha: str):
+    """The same meeting re-published without its last participant (a new document, so it replaces)."""
+    out = copy.deepcopy(record)
+    out.meeting.participants = out.meeting.participants[:-1]
+    out.document.sha256 = sha
+    return out
+
+
+def test_bulk_batches_store_the_rows_of_one_by_one_saves(tmp_path):
+    synthetic = list(national(vocabulary_from(real_documents()), 120))
+    with_people = next(r for r in synthetic[1:] if r.meeting.participants)
+    first = [importer.parse_file(SEED), *synthetic]
+    more = list(national(vocabulary_from(real_documents()), 200))[len(synthetic):]
+    # a replaced meeting, a meeting new in the batch and replaced in it again, a document twice, an unchanged one
+    second = [changed_version(None), _fewer_people(with_people, "f" * 64), more[0], _fewer_people(more[0], "e" * 64),
+              synthetic[0], *more[1:], more[1]]
+    bulk, single = tmp_path / "bulk.db", tmp_path / "single.db"
+    with SQLiteStore(bulk, autoflush=False) as store:
+        assert {r.status for r in store.save_many(first)} == {"new"}
+        statuses = [r.status for r in store.save_many(second)]
+    assert statuses[:5] == ["replaced", "replaced", "new", "replaced", "unchanged"]
+    assert set(statuses[5:-1]) == {"new"} and statuses[-1] == "unchanged"
+    with SQLiteStore(single, autoflush=False) as store:
+        for record in first + second:
+            store.save(record)
+    got, want = _rows(bulk), _rows(single)
+    assert all(want[t] for t in TABLES), "the records must yield rows in every table"
+    assert got == want
+
+
+def test_a_failing_batch_keeps_the_records_before_the_bad_one(tmp_path):
+    synthetic = list(national(vocabulary_from(real_documents()), 60))
+    bad = copy.deepcopy(synthetic[3])
+    bad.document.sha256 = "b" * 64
+    bad.meeting.items[0].title = None  # type: ignore[assignment]  (items.title is NOT NULL)
+    with SQLiteStore(tmp_path / "a.db") as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save_many([*synthetic[:3], bad, *synthetic[3:]])
+        assert len(store.meetings()) == 3
+        assert sum(m.items for m in store.meetings()) == sum(len(r.meeting.items) for r in synthetic[:3])
+        assert {r.status for r in store.save_many(synthetic)} == {"unchanged", "new"}
+        assert len(store.meetings()) == len(synthetic)
