@@ -10,6 +10,7 @@ no decisions in an agenda).  Fields left out, and why:
 * ``status``, ``end``: not printed (the text importer has no field for them);
 * ``AgendaItem.position`` is recomputed (1..n) and ``page`` is the rendering's own page;
 * whitespace inside a paragraph is compared collapsed (a line is a paragraph in the text layout);
+* tables are compared whole (rows, header rows, place), by the index of their section;
 * ``Signature.approved_at``/``content_hash`` are printed but the model has no field for them.
 """
 
@@ -37,6 +38,7 @@ def item_view(it: AgendaItem, *, shown: bool = True) -> dict[str, Any]:
     base.update(
         case_ids=[c.value for c in it.case_ids],
         sections=[(s.role, s.heading, _paras(s.text)) for s in it.sections],
+        tables=[(k, t.start, t.header_rows, t.rows, t.caption) for k, s in enumerate(it.sections) for t in s.tables],
         recommendation=None if it.recommendation is None else
         (_norm(it.recommendation.proposer), [(p.number, _norm(p.text)) for p in it.recommendation.points]),
         decisions=[(_paras(d.text), d.outcome, d.body, d.date) for d in it.decisions],

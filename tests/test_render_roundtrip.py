@@ -16,6 +16,7 @@ from functools import cache
 
 import pytest
 
+from referat import tables
 from referat.importer import parse_bytes, parse_file
 from referat.itemparse import Para, build_item
 from referat.model import (AgendaItem, Attachment, CaseId, Decision, Document, ImportedMeeting, Meeting,
@@ -179,7 +180,11 @@ def _printed(item, *, colons: bool = False) -> list[str]:
     lines = [item.heading, *item.case_ids]
     for block in item.blocks:
         lines += [block.heading] * bool(block.heading)
-        lines += [f"{p.number} {p.text}" if p.number else p.text for p in block.paras]
+        for p in block.paras:
+            if p.table is not None:  # a table: its rows as the section text holds them
+                lines += [tables.row_text(r[:n]) for r, n in zip(p.table["head"] + p.table["body"], p.table["lengths"])]
+            else:
+                lines.append(f"{p.number} {p.text}" if p.number else p.text)
     lines = [" ".join(x.split()) for x in lines]
     return lines if colons else [x.rstrip(":") for x in lines]  # a heading comes back without its colon
 
@@ -238,3 +243,17 @@ def test_real_documents_round_trip(path, fmt: str, request: pytest.FixtureReques
         else:
             assert _printed(a) == _printed(s), f"item {o.number}: printed text differs"
     assert exact >= 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "pdf"])
+@pytest.mark.parametrize("name", ["ballerup_2012-12-04_sundheds-og-forebyggelsesudvalget_edoc-publishing.xml",
+                                  "ballerup_2012-12-04_sundheds-og-forebyggelsesudvalget_referat.pdf"])
+def test_budget_table_comes_back(name: str, fmt: str) -> None:
+    """The budget table of item 6 is printed as a table (aligned columns, a PDF table) and read back whole."""
+    path = next(p for p in real_documents() if p.name == name)
+    original = _original(str(path))
+    back = _back(original, fmt)
+    want = [t for s in original.meeting.items[5].sections for t in s.tables]
+    got = [t for s in back.meeting.items[5].sections for t in s.tables]
+    assert len(want) == 1 and want[0].rows[0] == ["Indsatsområde i Ballerup Kommune", "Afsatte midler i 2013"]
+    assert got == want

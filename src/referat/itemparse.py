@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import vocab
+from . import tables, vocab
 from .caseids import parse_case_id
 from .dates import parse_date
-from .model import AgendaItem, Attachment, Decision, Person, Recommendation, RecommendationPoint, Section, Treatment
+from .model import (AgendaItem, Attachment, Decision, Person, Recommendation, RecommendationPoint, Section, Table,
+                    Treatment)
 from .people import absent_people, parse_person
 
 
@@ -32,6 +33,13 @@ class Para:
     # True when the layout says this is body text (a synonym printed in body type, not
     # set apart like the document's headings): it never opens a section.
     plain: bool = False
+    # A table row: its cells (``text`` is then ``tables.row_text(cells)``).  Consecutive rows
+    # with the same ``table`` number form one table; number 0 is for rows that only their
+    # cell count ties together (tab stops), which need at least two rows of the same width.
+    # ``head``: the source marks the row as a header (<th>, <thead>, bold cells).
+    cells: list[str] | None = None
+    table: int = 0
+    head: bool = False
 
 
 _SUBPOINT = re.compile(r"^[a-zæøå][.)]\s+\S")
@@ -66,9 +74,17 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
     item = AgendaItem(number=number, position=position, title=" ".join(title.split()), public=public, page=page)
     sections: list[tuple[vocab.HeadingMatch, list[str]]] = []
     preamble: list[str] = []
+    owner: dict[int, list[Para | None]] = {}  # id(a section's text list) -> its row paras by index
     for para in paras:
         text = para.text.strip()
         if not text and not para.heading:
+            continue
+        if para.cells is not None:
+            target = sections[-1][1] if sections else preamble
+            slots = owner.setdefault(id(target), [])
+            slots.extend([None] * (len(target) - len(slots)))
+            target.append(text)
+            slots.append(para)
             continue
         if marked_headings:
             heading = _marked_heading(text) if para.heading else None
@@ -95,16 +111,43 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
         else:
             sections[-1][1].append(text)
     if preamble:
-        item.sections.append(Section("body", "", _section_text(preamble)))
+        item.sections.append(Section("body", "", _section_text(preamble), _tables(preamble, owner.get(id(preamble)))))
     for heading, body in sections:
         if not body and not heading.heading:
             continue
-        item.sections.append(Section(heading.role, heading.heading, _section_text(body)))
+        item.sections.append(Section(heading.role, heading.heading, _section_text(body),
+                                     _tables(body, owner.get(id(body)))))
         _derive(item, heading, body)
     for para_text in preamble:
         if not _count_line(item, para_text):
             _preamble_treatment(item, para_text)
     return item
+
+
+def _tables(body: list[str], slots: list[Para | None] | None) -> list[Table]:
+    """The runs of row paragraphs in a section's body as tables (at least two rows of at
+    least two cells; rows held together only by their width must agree on it)."""
+    if not slots:
+        return []
+    slots = slots + [None] * (len(body) - len(slots))
+    out: list[Table] = []
+    i = 0
+    while i < len(body):
+        first = slots[i]
+        if first is None or first.cells is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(body) and (nxt := slots[j]) is not None and nxt.cells is not None and nxt.table == first.table \
+                and (first.table or len(nxt.cells) == len(first.cells)):
+            j += 1
+        run = [s for s in slots[i:j] if s is not None]
+        if len(run) >= 2 and max(len(r.cells or []) for r in run) >= 2:
+            marked = next((k for k, r in enumerate(run) if not r.head), len(run))
+            start = len(tables.paragraphs(_section_text(body[:i])))
+            out.append(tables.make([r.cells or [] for r in run], start, marked if marked else None))
+        i = j
+    return out
 
 
 def _preamble_treatment(item: AgendaItem, text: str) -> None:

@@ -51,13 +51,29 @@ class Participant:
 
 
 @dataclass
+class Table:
+    """A table printed in a section (a budget, a list of proposals): ``rows`` of cell texts,
+    the first ``header_rows`` of them column headings.  The table's words stay in the section's
+    ``text`` (search and the lossless check read only that): it is the paragraphs ``start`` ..
+    ``start + len(rows) - 1`` of the text, one per row, its cells joined by " | ".  ``tables.parts``
+    puts the table in their place for renderers."""
+
+    rows: list[list[str]]
+    start: int
+    header_rows: int = 0
+    caption: str | None = None
+
+
+@dataclass
 class Section:
     """One typed section of an item: ``role`` from the heading synonym table,
-    ``heading`` exactly as printed, ``text`` with paragraphs separated by blank lines."""
+    ``heading`` exactly as printed, ``text`` with paragraphs separated by blank lines;
+    ``tables`` says which of those paragraphs are the rows of a table."""
 
     role: str
     heading: str
     text: str
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -48,6 +48,9 @@ class Line:
     bold: bool = False
     word_w: float = 0.0  # width of the first word, for the "would it have fitted" test
     trailing_space: bool = False
+    # the line's parts set apart by a wide gap (table cells: "Sygeplejeklinik ... 200.000 kr."),
+    # as (text, x0, x1); empty when the line has no such gap
+    cells: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -106,8 +109,35 @@ def read_page(textpage: pypdfium2.PdfTextPage, page: int) -> list[Line]:
             name = _font_name(textpage, i0).lower()
             line.bold = "bold" in name or "black" in name or "heavy" in name or \
                 pdfium_c.FPDFText_GetFontWeight(textpage.raw, i0) >= 600
+            line.cells = _cells(textpage, line.text, i0, line.x0, line.x1, line.size)
         lines.append(line)
     return lines
+
+
+_GAPS = re.compile(r" +")
+
+
+def _cells(textpage: pypdfium2.PdfTextPage, text: str, i0: int, x0: float, x1: float,
+           size: float) -> list[tuple[str, float, float]]:
+    """Split a line where the space between two words is wider than one and a half em: the
+    columns of a table printed as text (justified prose never spaces words that far)."""
+    # only where a table can be: a line with a figure in it, or a short one (a column heading);
+    # a long line of words is prose, and reading the boxes of its spaces costs time
+    if " " not in text or (text.count(" ") >= 8 and not any(ch.isdigit() for ch in text)):
+        return []
+    limit = 1.5 * (size or 10.0)
+    out: list[tuple[str, float, float]] = []
+    start, left = 0, x0
+    for m in _GAPS.finditer(text):
+        before = textpage.get_charbox(i0 + m.start() - 1, loose=True)
+        after = textpage.get_charbox(i0 + m.end(), loose=True)
+        if after[0] - before[2] > limit:
+            out.append((text[start:m.start()], left, before[2]))
+            start, left = m.end(), after[0]
+    if not out:
+        return []
+    out.append((text[start:], left, x1))
+    return out
 
 
 def read_pdf(pdf: pypdfium2.PdfDocument) -> list[list[Line]]:

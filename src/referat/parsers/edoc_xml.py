@@ -22,7 +22,7 @@ import re
 
 from lxml import etree
 
-from .. import municipality
+from .. import municipality, tables
 from ..caseids import parse_case_id
 from ..dates import parse_date, parse_datetime
 from ..errors import NotMinutes
@@ -196,7 +196,48 @@ def _paras(lines: list[str]) -> tuple[list[Para], list[str]]:
                 continue
         out.append(line)
         i += 1
-    return [Para(t) for t in out], inline_att
+    return _table_rows(out), inline_att
+
+
+_MONEY = re.compile(r"\d\.\d{3}|kr\.|mio\.|mia\.|%|pct\.", re.I)
+
+
+def _amount(text: str) -> bool:
+    return tables.numeric(text) and bool(_MONEY.search(text))
+
+
+def _label(text: str) -> bool:
+    return len(text) <= 200 and not tables.numeric(text) and match_heading(text) is None and "\n" not in text
+
+
+def _head_cell(text: str, para: Para | None) -> bool:
+    """A column heading: a short textual line, not a sentence, not already in a table."""
+    return para is not None and para.cells is None and _label(text) and len(text) <= 60 \
+        and not text.rstrip().endswith((".", ":", ";"))
+
+
+def _table_rows(texts: list[str]) -> list[Para]:
+    """A Word table exported as text comes out one cell per line: a budget ("Indsatsområde" /
+    "Afsatte midler i 2013", then label / amount, label / amount ...).  Three or more label /
+    amount pairs in a row are the rows of a two-column table; two short textual lines just
+    before them are its header."""
+    out = [Para(t) for t in texts]
+    i = 0
+    while i + 1 < len(texts):
+        k = i
+        while k + 1 < len(texts) and _label(texts[k]) and _amount(texts[k + 1]):
+            k += 2
+        pairs = (k - i) // 2
+        if pairs < 3:
+            i += 1
+            continue
+        first = i - 2 if i >= 2 and all(_head_cell(t, p) for t, p in zip(texts[i - 2:i], out[i - 2:i])) else i
+        rows = [texts[j:j + 2] for j in range(first, k, 2)]
+        table_id = len(texts) + first  # distinct for each table of the item
+        repl = [Para(tables.row_text(r), cells=r, table=table_id, head=(n == 0 and first < i)) for n, r in enumerate(rows)]
+        out[first:k] = repl + [None] * (k - first - len(repl))  # type: ignore[list-item]
+        i = k
+    return [p for p in out if p is not None]
 
 
 def _item(el: etree._Element, position: int, closed: bool, pages: dict[str, int], warnings: list[str],

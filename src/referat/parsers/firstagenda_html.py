@@ -77,7 +77,9 @@ def blocks(el: Tag, out: list[Para]) -> list[Para]:
         text = clean("".join(run))
         run.clear()
         if text and re.search(r"\w", text):  # "." left by an empty template field is not content
-            out.append(Para(text))
+            # a line with tab stops may be a row of a Word table pasted as text; build_item
+            # makes a table of two or more such lines with the same number of cells
+            out.append(Para(text, cells=text.split(" | ") if " | " in text else None))
 
     for child in el.children:
         if isinstance(child, Comment):
@@ -109,13 +111,25 @@ def blocks(el: Tag, out: list[Para]) -> list[Para]:
 
 
 def _table(table: Tag, out: list[Para]) -> None:
-    """Each row one line, cells separated by " | ", so budget tables keep their text."""
+    """Each row one line, cells separated by " | ", so budget tables keep their text; the
+    rows are also a table: a row of <th> cells, in <thead>, or of only bold cells is a header."""
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue
-        cells = [clean(cell.get_text(" ")) for cell in tr.find_all(["td", "th"], recursive=False)]
+        tags = tr.find_all(["td", "th"], recursive=False)
+        cells = [clean(cell.get_text(" ")) for cell in tags]
         if any(cells):
-            out.append(Para(" | ".join(cells)))
+            head = tr.find_parent("thead") is not None or all(c.name == "th" for c in tags) or \
+                all(_bold(c) for c, text in zip(tags, cells) if text)
+            out.append(Para(" | ".join(cells), cells=cells, table=id(table), head=head))
+
+
+def _bold(cell: Tag) -> bool:
+    """All of the cell's text is inside <b>/<strong> (or a bold style)."""
+    text = clean(cell.get_text(" "))
+    bold = " ".join(clean(b.get_text(" ")) for b in cell.find_all(["b", "strong"]) +
+                    cell.find_all(style=re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")))
+    return bool(text) and all(w in bold.split() for w in text.split())
 
 
 def _list(lst: Tag, out: list[Para]) -> None:
@@ -135,10 +149,11 @@ def join_wrapped(paras: list[Para]) -> list[Para]:
     for para in paras:
         prev = out[-1] if out else None
         if (prev and not prev.heading and not para.heading and para.text[:1].islower()
-                and not _SENTENCE_END.search(prev.text) and not _LIST_MARK.match(para.text)):
+                and not _SENTENCE_END.search(prev.text) and not _LIST_MARK.match(para.text)
+                and prev.cells is None and para.cells is None):
             prev.text = f"{prev.text} {para.text}"
         else:
-            out.append(Para(para.text, para.page, para.heading))
+            out.append(Para(para.text, para.page, para.heading, cells=para.cells, table=para.table, head=para.head))
     return out
 
 

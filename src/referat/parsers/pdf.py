@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pypdfium2
 
-from .. import municipality, vocab
+from .. import municipality, pdftables, tables, vocab
 from ..dates import parse_date, parse_datetime, parse_time
 from ..errors import InputError, NotMinutes
 from ..itemparse import Para, build_item
@@ -254,6 +254,23 @@ def _item_paras(doc: _Doc, lines: list[Line], content: list[str]) -> tuple[list[
             continue
         body.append(line)
     paras: list[Para] = []
+    done = 0
+    for found in pdftables.find(body, doc.layout) + [None]:
+        upto = found.first if found else len(body)
+        paras.extend(_text_paras(doc, body[done:upto], content))
+        if found is None:
+            break
+        for n, cells in enumerate(found.rows):
+            text = tables.row_text(cells)
+            content.append(text)
+            paras.append(Para(text, body[found.first].page, plain=True, cells=cells, table=found.first + 1,
+                              head=n < found.header_rows))
+        done = found.last + 1
+    return paras, part
+
+
+def _text_paras(doc: _Doc, body: list[Line], content: list[str]) -> list[Para]:
+    paras: list[Para] = []
     for block in paragraphs(body, doc.layout, breaks=lambda ln: doc.heading(ln) is not None):
         text = " ".join(block.text.split())
         plain = True
@@ -264,7 +281,7 @@ def _item_paras(doc: _Doc, lines: list[Line], content: list[str]) -> tuple[list[
         else:
             content.append(text)
         paras.append(Para(text, block.page, plain=plain))
-    return paras, part
+    return paras
 
 
 def parse(data: bytes, name: str) -> ParseResult:
@@ -283,6 +300,7 @@ def parse(data: bytes, name: str) -> ParseResult:
     for lines in raw:
         for line in lines:
             line.text = fix_soft_hyphens(line.text, words)
+            line.cells = [(fix_soft_hyphens(t, words), x0, x1) for t, x0, x1 in line.cells]
     full_text = "\n".join(ln.text for lines in raw for ln in lines)
     pages, toc = split_toc(raw)
     closed_pages = {ln.page for lines in pages for ln in lines

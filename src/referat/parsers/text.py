@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .. import municipality
+from .. import municipality, tables
 from ..dates import parse_date, parse_datetime
 from ..errors import NotMinutes
 from ..itemparse import Para, build_item
@@ -94,9 +94,19 @@ def parse(data: bytes, name: str) -> ParseResult:
         m = _ITEM.match(line)
         if m:
             chunks.append((m, []))
-        else:
-            chunks[-1][1].append(Para(line))
-            content.append(line)
+            continue
+        paras = chunks[-1][1]
+        if tables.RULE.match(line) and paras and paras[-1].cells is not None:
+            # the rule under a table's header rows (render/text.py): the rows above are the header
+            for p in paras[::-1]:
+                if p.cells is None or len(p.cells) != len(paras[-1].cells or []):
+                    break
+                p.head = True
+            continue
+        # rows of a table: lines with " | " between cells (a table as render/text.py prints it, or
+        # Word tab stops); build_item makes a table of two or more lines with the same number of cells
+        paras.append(Para(line, cells=tables.split_row(line)))
+        content.append(line)
     for position, (m, item_paras) in enumerate(chunks, start=1):
         title = m.group("title")
         public = not _CLOSED.search(title) and not _CLOSED_PREFIX.match(title)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 from ..itemparse import parse_attachment
 from ..model import AgendaItem, Attachment, Decision, ImportedMeeting, Person, Recommendation, Section, Treatment
-from .. import vocab
+from .. import tables, vocab
 from ..people import absent_people, parse_person
 from .signatures import Signature
 
@@ -42,6 +42,7 @@ class Para:
     text: str
     number: str | None = None
     dash: bool = False
+    table: dict | None = None  # a table in place of its row paragraphs (``tables.view`` plus "label")
 
 
 @dataclass
@@ -174,6 +175,10 @@ def _item(it: AgendaItem, *, public: bool, agenda: bool) -> Item:
         sections = [s for s in sections if s.role != "decision"]
     closed_attachments = [a for a in it.attachments if not a.public] if public else []
     for s in sections:
+        if s.tables and s.role not in ("attachments", "absence"):
+            item.blocks.append(Block(s.role, s.heading, [_para(v, s.role) if kind == "p" else Para("", table=v)
+                                                         for kind, v in tables.display(s.text, s.tables, s.heading)]))
+            continue
         paras = [p for p in re.split(r"\n\s*\n", s.text) if p.strip()]
         if s.role == "attachments" and closed_attachments:
             paras = [p for p in paras if parse_attachment(p).public]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from .layout import SIGNATURE_HEADING, Item, Layout
+from .layout import SIGNATURE_HEADING, Item, Layout, Para
 
 WIDTH = 90
 PAGE_LINES = 60
@@ -49,12 +49,36 @@ def _paragraphs(*texts: str) -> list[str]:
     return out
 
 
+def table_lines(table: dict) -> list[str]:
+    """A table as aligned columns, one line per row, cells separated by " | " (numbers
+    right-aligned) and a rule under the header rows; the text importer reads it back."""
+    rows = table["head"] + table["body"]
+    widths = [max(len(r[j]) for r in rows) for j in range(table["width"])]
+
+    def line(row: list[str], n: int) -> str:  # n: the row's own number of cells (rows are padded)
+        cells = [c.rjust(w) if j in table["numeric"] else c.ljust(w) for j, (c, w) in enumerate(zip(row[:n], widths))]
+        return " | ".join(cells).rstrip()
+
+    lengths = table["lengths"]
+    out = [line(r, n) for r, n in zip(table["head"], lengths)]
+    if out:
+        out.append("-+-".join("-" * w for w in widths))
+    return out + [line(r, n) for r, n in zip(table["body"], lengths[len(table["head"]):])]
+
+
+def _block_lines(p: Para) -> list[str]:
+    if p.table is not None:
+        return table_lines(p.table) + [""]
+    return [f"{p.number} {p.text}" if p.number else p.text, ""]
+
+
 def item_lines(item: Item) -> list[str]:
     lines = _paragraphs(item.heading, *item.case_ids)
     for block in item.blocks:
         if block.heading:
             lines += _paragraphs(block.heading)
-        lines += _paragraphs(*(f"{p.number} {p.text}" if p.number else p.text for p in block.paras))
+        for p in block.paras:
+            lines += _block_lines(p)
     return lines
 
 

@@ -1,0 +1,140 @@
+"""Tables in sections: found in the real documents, kept by canonical JSON and both stores, printed as tables."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from referat import canonical, tables
+from referat.importer import parse_bytes, parse_file
+from referat.model import Section, Table
+from referat.render import render
+from referat.store import open_store
+from referat.store.copy import copy_archive
+
+from .backends import BACKENDS, target
+from .conftest import real_documents
+
+BALLERUP = "ballerup_2012-12-04_sundheds-og-forebyggelsesudvalget"
+HEADER = ["Indsatsområde i Ballerup Kommune", "Afsatte midler i 2013"]
+
+
+def _doc(name: str):
+    return parse_file(next(p for p in real_documents() if p.name == name))
+
+
+def _tables(record):
+    return [(item.number, s, t) for item in record.meeting.items for s in item.sections for t in s.tables]
+
+
+@pytest.mark.parametrize("name", [f"{BALLERUP}_referat.pdf", f"{BALLERUP}_edoc-publishing.xml"])
+def test_ballerup_budget_table(name: str) -> None:
+    """The PDF (from column positions) and the eDoc export (one cell per line) give the same table."""
+    found = _tables(_doc(name))
+    assert len(found) == 1
+    number, section, table = found[0]
+    assert number == "6" and section.heading == "Sagsfremstilling"
+    assert table.header_rows == 1 and table.rows[0] == HEADER
+    assert ["Sygeplejeklinik (udvidet åbningstid 4 timer pr. uge)", "200.000 kr."] in table.rows
+    assert table.rows[-1] == ["I alt", "2.890.000 kr."] and len(table.rows) == 9
+    # the words stay in the text, one paragraph per row, where the table says
+    assert tables.matches(tables.paragraphs(section.text), table)
+    assert "I alt | 2.890.000 kr." in section.text
+
+
+def test_firstagenda_tab_stop_tables() -> None:
+    """Word tables pasted with tab stops (Aarhus budget proposals: number | title | party)."""
+    found = _tables(_doc("aarhus_2025-10-08_byraadet_dagsorden.html"))
+    assert [n for n, _, _ in found] == ["5", "6", "7", "8", "9", "10"]
+    _, _, first = found[0]
+    assert first.header_rows == 0 and first.start == 0 and len(first.rows) == 22
+    assert first.rows[2] == ["3", "Velfærdsgenopretning MSO", "EL"]
+
+
+@pytest.mark.parametrize("name", ["aarhus_2025-08-27_byraadet_referat.pdf", "syddjurs_2013-06-20_puk_referat.pdf",
+                                  "syddjurs_2013-06-20_puk_acadre-referat.xml",
+                                  "aarhus_2025-10-01_teknisk-udvalg_referat.html"])
+def test_no_tables_where_there_are_none(name: str) -> None:
+    assert _tables(_doc(name)) == []
+
+
+_PAGE = """<html><body><table id="dagsordenDetaljer"><tr class="punktrow"><td><span class="label">1</span></td>
+<td><h2 class="overskrift">Budget</h2><div class="details"><div class="punkt"><h3>Sagsfremstilling</h3>
+<div>Fordelingen:</div>{table}<div>Som vist.</div><h3>Beslutning</h3><div>Godkendt.</div></div></div></td></tr></table>
+</body></html>"""
+
+
+@pytest.mark.parametrize("table, header", [
+    ("<table><thead><tr><td>Område</td><td>2025</td></tr></thead><tbody><tr><td>Skoler</td><td>1.200</td></tr>"
+     "<tr><td>Veje</td><td>300</td></tr></tbody></table>", 1),
+    ("<table><tr><th>Område</th><th>Beløb</th></tr><tr><td>Skoler</td><td>1.200</td></tr>"
+     "<tr><td>Veje</td><td>300</td></tr></table>", 1),
+    ("<table><tr><td><b>Område</b></td><td><strong>Beløb</strong></td></tr><tr><td>Skoler</td><td>1.200</td></tr>"
+     "<tr><td>Veje</td><td>300</td></tr></table>", 1),
+    ("<table><tr><td>Skoler</td><td>Ja</td></tr><tr><td>Veje</td><td>Nej</td></tr></table>", 0),
+])
+def test_html_table_in_item_body(table: str, header: int) -> None:
+    record = parse_bytes(_PAGE.format(table=table).encode(), "x.html")
+    [(_, section, t)] = _tables(record)
+    assert t.header_rows == header and t.start == 1 and len(t.rows) == 3 - (header == 0)
+    assert tables.paragraphs(section.text)[0] == "Fordelingen:" and section.text.endswith("Som vist.")
+
+
+def test_header_guess() -> None:
+    assert tables.guess_header_rows([["Område", "Beløb"], ["Skoler", "1.200 kr."], ["Veje", "300 kr."]]) == 1
+    assert tables.guess_header_rows([["Område", "2025"], ["Skoler", "1.200"], ["Veje", "300"]]) == 1
+    assert tables.guess_header_rows([["1", "Bedre mad", "S"], ["2", "Beredskab", "V"], ["3", "Tryghed", "M"]]) == 0
+    assert tables.guess_header_rows([["Skoler", "Ja"], ["Veje", "Nej"], ["Havne", "Ja"]]) == 0
+
+
+def test_parts_fall_back_to_paragraphs_when_the_text_no_longer_matches() -> None:
+    table = Table(rows=[["a", "1"], ["b", "2"]], start=1)
+    assert tables.parts("før\n\na | 1\n\nb | 2\n\nefter", [table]) == [("p", "før"), ("table", table), ("p", "efter")]
+    assert [k for k, _ in tables.parts("før\n\na | 1\n\nb | 3", [table])] == ["p", "p", "p"]
+
+
+def test_canonical_json_and_records_without_tables() -> None:
+    record = _doc(f"{BALLERUP}_referat.pdf")
+    assert canonical.loads(canonical.dumps(record)) == record
+    data = canonical.to_dict(record)
+    for item in data["meeting"]["items"]:
+        for section in item["sections"]:
+            del section["tables"]  # stored before tables existed
+    old = canonical.from_dict(json.loads(json.dumps(data)))
+    assert all(s.tables == [] for item in old.meeting.items for s in item.sections)
+    assert old.meeting.items[5].sections[1].text == record.meeting.items[5].sections[1].text
+    assert Section("body", "", "x").tables == []
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_store_round_trip_and_copy(kind: str, tmp_path) -> None:
+    record = _doc(f"{BALLERUP}_edoc-publishing.xml")
+    with target(kind, tmp_path) as where, target("sqlite", tmp_path) as other:
+        store = open_store(where)
+        try:
+            meeting_id = store.save(record).meeting_id
+            store.flush()
+            back = store.get(meeting_id)
+            assert _tables(back) == _tables(record) and len(_tables(back)) == 1
+            dst = open_store(other)
+            try:
+                copy_archive(store, dst, verify=True)
+                [m] = dst.meetings()
+                assert _tables(dst.get(m.id)) == _tables(record)
+            finally:
+                dst.close()
+        finally:
+            store.close()
+
+
+def test_renderings_show_the_table() -> None:
+    record = _doc(f"{BALLERUP}_referat.pdf")
+    html = render(record, "html")
+    assert '<th scope="col">Indsatsområde i Ballerup Kommune</th>' in html
+    assert '<th scope="col" class="num">Afsatte midler i 2013</th>' in html
+    assert '<th scope="row">I alt</th><td class="num">2.890.000 kr.</td>' in html
+    text = render(record, "text")
+    rows = [line for line in text.splitlines() if line.startswith(("Indsatsområde i Ballerup", "I alt ", "Sygepleje"))]
+    assert len(rows) == 3 and len({line.index(" | ") for line in rows}) == 1  # aligned columns
+    assert rows[-1].endswith("|         2.890.000 kr.") and len({len(line) for line in rows}) == 1  # amounts right-aligned
