@@ -282,3 +282,28 @@ def test_a_meeting_imported_as_xml_and_pdf_counts_once(client, archive, person, 
     members = client.get(f"/kommune/{municipality}/udvalg/{committee}.json").json()["members"]["current"]
     assert members and {m["present"] for m in members} == {1}
     assert len(archive.person_attendance(person)) == 1
+
+
+def test_postgres_bulk_import_without_bytes_sends_no_blob_statement(tmp_path, monkeypatch):
+    """pgwrite stays as fast for records without bytes: the only statement naming blobs is the replaced
+    documents' DELETE, which was one statement before too."""
+    import psycopg
+
+    sent: list[str] = []
+    real = psycopg.Cursor.execute
+
+    def execute(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return real(self, query, *args, **kwargs)
+
+    vocab = vocabulary_from([SEED])
+    records = list(national(vocab, 60, municipalities=2, years=1))
+    with target("postgres", tmp_path) as where, open_store(where) as s:
+        monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+        s.save_many(records)
+        for record in records[:5]:
+            record.meeting.items[0].title += " (rettet)"
+            record.document.sha256 = hashlib.sha256(record.document.sha256.encode()).hexdigest()
+        assert {r.status for r in s.save_many(records)} == {"replaced", "unchanged"}
+    blob_statements = [q for q in sent if "blobs" in q]
+    assert blob_statements and all(q.startswith("WITH gone AS (DELETE FROM documents") for q in blob_statements)
