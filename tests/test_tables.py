@@ -1,10 +1,15 @@
-"""Tables in sections: found in the real documents, kept by canonical JSON and both stores, printed as tables."""
+"""Tables in sections: found in the real documents, kept by canonical JSON and both stores, shown as tables."""
 
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
+
+with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 from referat import canonical, tables
 from referat.importer import parse_bytes, parse_file
@@ -12,6 +17,7 @@ from referat.model import Section, Table
 from referat.render import render
 from referat.store import open_store
 from referat.store.copy import copy_archive
+from referat.web import create_app
 
 from .backends import BACKENDS, target
 from .conftest import real_documents
@@ -138,3 +144,29 @@ def test_renderings_show_the_table() -> None:
     rows = [line for line in text.splitlines() if line.startswith(("Indsatsområde i Ballerup", "I alt ", "Sygepleje"))]
     assert len(rows) == 3 and len({line.index(" | ") for line in rows}) == 1  # aligned columns
     assert rows[-1].endswith("|         2.890.000 kr.") and len({len(line) for line in rows}) == 1  # amounts right-aligned
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tables-web")
+    store = open_store(str(folder / "store.db"))
+    store.save(_doc(f"{BALLERUP}_referat.pdf"))
+    store.flush()
+    try:
+        with TestClient(create_app(store), raise_server_exceptions=False) as c:
+            yield c, store.meetings()[0].id
+    finally:
+        store.close()
+
+
+def test_item_page_table(client) -> None:
+    c, meeting_id = client
+    r = c.get(f"/moede/{meeting_id}/punkt/6")
+    assert r.status_code == 200
+    assert '<table class="list data" aria-label="Tabel: Sagsfremstilling">' in r.text
+    assert '<th scope="col">Indsatsområde i Ballerup Kommune</th>' in r.text
+    assert '<th scope="row">Sygeplejeklinik (udvidet åbningstid 4 timer pr. uge)</th><td class="num">200.000 kr.</td>' in r.text
+    assert "<p>I alt | 2.890.000 kr.</p>" not in r.text
+    j = c.get(f"/moede/{meeting_id}/punkt/6.json").json()
+    [table] = [t for s in j["item"]["sections"] for t in s["tables"]]
+    assert table["rows"][0] == HEADER and table["header_rows"] == 1 and table["start"] == 4

@@ -32,6 +32,7 @@ from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
 from ..kle import group_label
+from .. import tables
 from ..store.base import SearchFilters, Store
 from . import openapi, people, sources, views
 from .api import API_ROOT, Api, api_routes, error_response
@@ -59,12 +60,18 @@ def _fromiso(value: str | None) -> datetime | None:
         return None
 
 
+def _section_parts(section: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A section of the item page in reading order: paragraphs, and its tables in place of their rows."""
+    heading = section.get("heading") or views.role_label(section.get("role", ""))
+    return tables.display(section["text"], section.get("tables") or [], heading)
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
                        committee_url=views.committee_url, person_url=people.person_url,
-                       kle=group_label)
+                       kle=group_label, section_parts=_section_parts)
     env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
     return env
 
