@@ -13,9 +13,10 @@ holds nothing the rule would hide:
    closed items' full text included; the public variant is the rendered
    ``/moede/<id>/referat.pdf``, which applies the rule.  (They are saved without
    bytes anyway; the rule holds even if some were stored.)
-2. **A meeting without closed items and without non-public attachments**: every
-   item is public, so the file (the municipality's own publication, imported as
-   published) holds nothing the portal would not show.  Served.
+2. **A meeting without closed items**: every item is public, so the file (the
+   municipality's own publication, imported as published) holds nothing the portal
+   would not show.  Served; a PDF, HTML or text file names a non-public attachment
+   only by its title, which the portal shows too (XML: rule 3).
 3. **XML exports with closed items or non-public attachments are never served**:
    case-system exports (eDoc, Acadre) carry fields the model does not import, such
    as a closed item's internal ``Title`` and the full text of attached documents
