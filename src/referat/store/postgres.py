@@ -28,6 +28,7 @@ from ..errors import NotFound, StoreError
 from ..model import ImportedMeeting
 from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
+from ..search.parallel import prefetch
 from ..search.query import Query
 from ..search.snippets import snippet
 from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
@@ -196,6 +197,8 @@ class PostgresStore(Store):
             return [self.save(record) for record in batch]
         if self.autoflush:
             self.flush()
+        else:  # the index catches up later: have the batch analysed meanwhile
+            prefetch([row for r, record in zip(results, batch) if r.status != "unchanged" for row in item_rows(record)])
         return results
 
     def flush(self) -> int:

@@ -24,6 +24,7 @@ from ..model import ImportedMeeting
 from ..model import CaseId
 from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, item_rows, meeting_persons
+from ..search.parallel import prefetch
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
@@ -145,11 +146,14 @@ class SQLiteStore(Store):
         batch fails (bad data), it is saved one record at a time, keeping the records before the bad one."""
         batch = list(records)
         try:
-            return self._save_batch(batch, [None] * len(batch))
+            results = self._save_batch(batch, [None] * len(batch))
         except sqlite3.Error:
             if len(batch) < 2:
                 raise
-        return [self.save(record) for record in batch]
+            return [self.save(record) for record in batch]
+        if not self.autoflush:  # the index catches up later: have the batch analysed meanwhile
+            prefetch([row for r, record in zip(results, batch) if r.status != "unchanged" for row in item_rows(record)])
+        return results
 
     def _save_batch(self, records: list[ImportedMeeting], wanted: list[int | None]) -> list[SaveResult]:
         """Save ``records`` in order in one ``BEGIN IMMEDIATE`` transaction (``wanted``: ids asked for new
