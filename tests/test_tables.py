@@ -87,6 +87,20 @@ def test_html_table_in_item_body(table: str, header: int) -> None:
     assert tables.paragraphs(section.text)[0] == "Fordelingen:" and section.text.endswith("Som vist.")
 
 
+def test_acadre_table_in_bullet_html() -> None:
+    from .test_xml_importers import ACADRE_MINI
+
+    table = ("&lt;table&gt;&lt;thead&gt;&lt;tr&gt;&lt;th&gt;År&lt;/th&gt;&lt;th&gt;Beløb&lt;/th&gt;&lt;/tr&gt;&lt;/thead&gt;"
+             "&lt;tr&gt;&lt;td&gt;2014&lt;/td&gt;&lt;td&gt;2,5 mio. kr.&lt;/td&gt;&lt;/tr&gt;"
+             "&lt;tr&gt;&lt;td&gt;2015&lt;/td&gt;&lt;td&gt;1,0 mio. kr.&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;")
+    data = ACADRE_MINI.replace("&lt;p&gt;Salg i 2014.&lt;/p&gt;", "&lt;p&gt;Salg i 2014.&lt;/p&gt;" + table)
+    record = parse_bytes(data.encode(), "syddjurs_mini.xml")
+    [(_, section, t)] = _tables(record)
+    assert t.rows == [["År", "Beløb"], ["2014", "2,5 mio. kr."], ["2015", "1,0 mio. kr."]]
+    assert t.header_rows == 1 and t.start == 2 and section.text.endswith("2015 | 1,0 mio. kr.")
+    assert not [w for w in record.document.warnings if w.startswith("text not placed")]
+
+
 def test_header_guess() -> None:
     assert tables.guess_header_rows([["Område", "Beløb"], ["Skoler", "1.200 kr."], ["Veje", "300 kr."]]) == 1
     assert tables.guess_header_rows([["Område", "2025"], ["Skoler", "1.200"], ["Veje", "300"]]) == 1

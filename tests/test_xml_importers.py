@@ -147,7 +147,7 @@ def test_external_entity_is_not_fetched(tmp_path):
 
 def test_html_paragraphs():
     html = "<p>Et<br>to</p><ul><li>a</li><li>b <b>fed</b></li></ul><p>&nbsp;</p><table><tr><td>x</td><td>y</td></tr></table>"
-    assert xmlutil.html_paragraphs(html) == ["Et", "to", "a", "b fed", "x y"]
+    assert xmlutil.html_paragraphs(html) == ["Et", "to", "a", "b fed", "x | y"]  # a table row: cells as in tables.row_text
 
 
 @pytest.mark.parametrize("path", [EDOC, ACADRE], ids=["edoc", "acadre"])

@@ -164,11 +164,11 @@ def _item(it: etree._Element, pf: dict[str, str], position: int,
     for bullet in sorted(_tables(it, "bullet"), key=lambda b: _sort_key(_fields(b).get("bulletsortorder", ""))):
         bf = _fields(bullet)
         heading = _clean(bf.get("bulletname", ""))
-        body = xmlutil.html_paragraphs(bf.get("bulletcontent", ""))
+        body = xmlutil.html_paras(bf.get("bulletcontent", ""))
         if not body:
             continue  # empty bullets are not printed
         paras.append(Para(heading, heading=True))
-        paras.extend(Para(text) for text in body)
+        paras.extend(body)
     if not public and paras:
         warnings.append(f"closed item {number}: the export carries its text; imported as published")
     item = build_item(number, position, title, paras, public=public, marked_headings=True)

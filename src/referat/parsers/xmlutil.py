@@ -6,7 +6,7 @@ does not match the bytes, files cut off in transfer.  This module repairs what
 can be repaired *explicitly* and says so in warnings, then parses with lxml
 hardened against hostile input (no entity expansion, no network, no huge
 trees).  It also turns the HTML fragments that some exports embed in fields
-into plain paragraphs.
+into plain paragraphs (a <table>'s rows as table rows, cells joined by " | ").
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import re
 
 from lxml import etree, html
 
+from .. import tables
 from ..errors import InputError
+from ..itemparse import Para
 
 _DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _BAD_CHARREF = re.compile(r"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")
@@ -139,26 +141,67 @@ _BLOCK = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "
 
 def html_paragraphs(fragment: str) -> list[str]:
     """Paragraphs of an HTML fragment in reading order: one per block element or <br> line."""
+    return [p.text for p in html_paras(fragment)]
+
+
+def _cell_text(cell: etree._Element) -> str:
+    return " ".join(text_of(cell).split())
+
+
+def _bold_cell(cell: etree._Element) -> bool:
+    text = _cell_text(cell).split()
+    bold = " ".join(_cell_text(b) for b in cell.iter("b", "strong")).split() + [
+        w for e in cell.iter() if isinstance(e.tag, str) and re.search(r"font-weight\s*:\s*(?:bold|[6-9]00)",
+                                                                        e.get("style") or "")
+        for w in _cell_text(e).split()]
+    return bool(text) and all(w in bold for w in text)
+
+
+def _table_rows(table: etree._Element) -> list[Para]:
+    """A <table>'s rows as table-row paragraphs (cells joined by " | "); a row of <th>, in <thead>
+    or of bold cells only is a header row."""
+    out: list[Para] = []
+    for tr in table.iter("tr"):
+        if next(tr.iterancestors("table"), None) is not table:
+            continue
+        tags = [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+        cells = [_cell_text(c) for c in tags]
+        if not any(cells):
+            continue
+        head = next(tr.iterancestors("thead"), None) is not None or all(c.tag.lower() == "th" for c in tags) or \
+            all(_bold_cell(c) for c, t in zip(tags, cells) if t)
+        out.append(Para(tables.row_text(cells), cells=cells, table=id(table), head=head))
+    return out
+
+
+def html_paras(fragment: str) -> list[Para]:
+    """``html_paragraphs`` as ``Para``s, a <table>'s rows as table rows (see ``itemparse.Para``)."""
     if not fragment.strip():
         return []
     if "<" not in fragment:
-        return [" ".join(line.split()) for line in fragment.splitlines() if line.strip()]
+        return [Para(" ".join(line.split())) for line in fragment.splitlines() if line.strip()]
     try:
         nodes = html.fragments_fromstring(fragment)
     except (etree.ParserError, ValueError):
-        return [" ".join(fragment.split())]
-    out: list[str] = []
+        return [Para(" ".join(fragment.split()))]
+    out: list[Para] = []
     buf: list[str] = []
 
     def flush() -> None:
         text = " ".join("".join(buf).split())
         if text:
-            out.append(text)
+            out.append(Para(text))
         buf.clear()
 
     def walk(el: etree._Element) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in ("script", "style"):
+            if el.tail:
+                buf.append(el.tail)
+            return
+        if tag == "table":
+            flush()
+            out.extend(_table_rows(el))
             if el.tail:
                 buf.append(el.tail)
             return
