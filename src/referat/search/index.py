@@ -199,7 +199,8 @@ class SearchIndex:
         if clause.prefix or (len(word) >= AUTO_PREFIX_MIN and word.isalpha()):
             boost = 1.0 if clause.prefix else 0.3
             subs.append((should, self._prefix("exact", word, boost)))
-            subs.append((should, self._prefix("expanded", word, boost * 0.5)))
+            if clause.prefix:  # "strat*" also reaches stems and compound parts; an automatic prefix need not
+                subs.append((should, self._prefix("expanded", word, boost * 0.5)))
             subs.append((should, self._prefix("title", word, boost * 2)))
         parts = compound_parts(word)
         if parts and not clause.prefix:
