@@ -87,6 +87,19 @@ def test_html_table_in_item_body(table: str, header: int) -> None:
     assert tables.paragraphs(section.text)[0] == "Fordelingen:" and section.text.endswith("Som vist.")
 
 
+def test_html_caption_is_the_tables_caption_and_stays_in_the_text() -> None:
+    table = ("<table><caption>Anlæg 2025 (mio. kr.)</caption><tr><th>Område</th><th>Beløb</th></tr>"
+             "<tr><td>Skoler</td><td>1.200</td></tr><tr><td>Veje</td><td>300</td></tr></table>")
+    record = parse_bytes(_PAGE.format(table=table).encode(), "x.html")
+    [(_, section, t)] = _tables(record)
+    assert t.caption == "Anlæg 2025 (mio. kr.)" and t.start == 2 and t.header_rows == 1
+    assert "Anlæg 2025 (mio. kr.)" in section.text  # searchable
+    assert [k for k, _ in tables.parts(section.text, section.tables)] == ["p", "table", "p"]
+    html = render(record, "html")
+    assert '<table class="data">\n<caption>Anlæg 2025 (mio. kr.)</caption>' in html
+    assert "<p>Anlæg 2025" not in html
+
+
 def test_acadre_table_in_bullet_html() -> None:
     from .test_xml_importers import ACADRE_MINI
 

@@ -40,6 +40,7 @@ class Para:
     cells: list[str] | None = None
     table: int = 0
     head: bool = False
+    caption: str | None = None  # the table's caption, which the source also gives as the paragraph before it
 
 
 _SUBPOINT = re.compile(r"^[a-zæøå][.)]\s+\S")
@@ -145,7 +146,8 @@ def _tables(body: list[str], slots: list[Para | None] | None) -> list[Table]:
         if len(run) >= 2 and max(len(r.cells or []) for r in run) >= 2:
             marked = next((k for k, r in enumerate(run) if not r.head), len(run))
             start = len(tables.paragraphs(_section_text(body[:i])))
-            out.append(tables.make([r.cells or [] for r in run], start, marked if marked else None))
+            caption = run[0].caption if i and run[0].caption and body[i - 1] == run[0].caption else None
+            out.append(tables.make([r.cells or [] for r in run], start, marked if marked else None, caption))
         i = j
     return out
 

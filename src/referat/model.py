@@ -55,7 +55,8 @@ class Table:
     """A table printed in a section (a budget, a list of proposals): ``rows`` of cell texts,
     the first ``header_rows`` of them column headings.  The table's words stay in the section's
     ``text`` (search and the lossless check read only that): it is the paragraphs ``start`` ..
-    ``start + len(rows) - 1`` of the text, one per row, its cells joined by " | ".  ``tables.parts``
+    ``start + len(rows) - 1`` of the text, one per row, its cells joined by " | ".  ``caption``, when
+    the source gives one (HTML <caption>), is also the paragraph just before the rows.  ``tables.parts``
     puts the table in their place for renderers."""
 
     rows: list[list[str]]

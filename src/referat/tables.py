@@ -124,6 +124,8 @@ def parts(text: str, tables: Iterable[Table | Mapping[str, Any]]) -> list[tuple[
         obj = t if isinstance(t, Table) else Table(rows=t["rows"], start=t["start"],
                                                     header_rows=t.get("header_rows") or 0, caption=t.get("caption"))
         span = set(range(obj.start, obj.start + len(obj.rows)))
+        if obj.caption and obj.start and _norm(paras[obj.start - 1]) == _norm(obj.caption):
+            span.add(obj.start - 1)  # shown as the table's <caption>
         if matches(paras, obj) and not span & taken:
             placed[obj.start] = t
             taken |= span

@@ -112,7 +112,12 @@ def blocks(el: Tag, out: list[Para]) -> list[Para]:
 
 def _table(table: Tag, out: list[Para]) -> None:
     """Each row one line, cells separated by " | ", so budget tables keep their text; the
-    rows are also a table: a row of <th> cells, in <thead>, or of only bold cells is a header."""
+    rows are also a table: a row of <th> cells, in <thead>, or of only bold cells is a header.
+    A <caption> is the paragraph before the rows and the table's caption."""
+    cap = table.find("caption")
+    caption = clean(cap.get_text(" ")) if isinstance(cap, Tag) and cap.find_parent("table") is table else ""
+    if caption:
+        out.append(Para(caption))
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue
@@ -121,7 +126,7 @@ def _table(table: Tag, out: list[Para]) -> None:
         if any(cells):
             head = tr.find_parent("thead") is not None or all(c.name == "th" for c in tags) or \
                 all(_bold(c) for c, text in zip(tags, cells) if text)
-            out.append(Para(" | ".join(cells), cells=cells, table=id(table), head=head))
+            out.append(Para(" | ".join(cells), cells=cells, table=id(table), head=head, caption=caption or None))
 
 
 def _bold(cell: Tag) -> bool:
@@ -153,7 +158,8 @@ def join_wrapped(paras: list[Para]) -> list[Para]:
                 and prev.cells is None and para.cells is None):
             prev.text = f"{prev.text} {para.text}"
         else:
-            out.append(Para(para.text, para.page, para.heading, cells=para.cells, table=para.table, head=para.head))
+            out.append(Para(para.text, para.page, para.heading, cells=para.cells, table=para.table, head=para.head,
+                            caption=para.caption))
     return out
 
 

@@ -159,8 +159,12 @@ def _bold_cell(cell: etree._Element) -> bool:
 
 def _table_rows(table: etree._Element) -> list[Para]:
     """A <table>'s rows as table-row paragraphs (cells joined by " | "); a row of <th>, in <thead>
-    or of bold cells only is a header row."""
+    or of bold cells only is a header row; a <caption> is the paragraph before them and the table's caption."""
     out: list[Para] = []
+    cap = next((c for c in table if isinstance(c.tag, str) and c.tag.lower() == "caption"), None)
+    caption = _cell_text(cap) if cap is not None else ""
+    if caption:
+        out.append(Para(caption))
     for tr in table.iter("tr"):
         if next(tr.iterancestors("table"), None) is not table:
             continue
@@ -170,7 +174,7 @@ def _table_rows(table: etree._Element) -> list[Para]:
             continue
         head = next(tr.iterancestors("thead"), None) is not None or all(c.tag.lower() == "th" for c in tags) or \
             all(_bold_cell(c) for c, t in zip(tags, cells) if t)
-        out.append(Para(tables.row_text(cells), cells=cells, table=id(table), head=head))
+        out.append(Para(tables.row_text(cells), cells=cells, table=id(table), head=head, caption=caption or None))
     return out
 
 

@@ -60,8 +60,9 @@ def table_lines(table: dict) -> list[str]:
         return " | ".join(cells).rstrip()
 
     lengths = table["lengths"]
-    out = [line(r, n) for r, n in zip(table["head"], lengths)]
-    if out:
+    out = [table["caption"], ""] if table["caption"] else []  # the paragraph before the rows
+    out += [line(r, n) for r, n in zip(table["head"], lengths)]
+    if table["head"]:
         out.append("-+-".join("-" * w for w in widths))
     return out + [line(r, n) for r, n in zip(table["body"], lengths[len(table["head"]):])]
 
