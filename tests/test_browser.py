@@ -215,8 +215,9 @@ def _page_types(store: Any) -> list[tuple[str, str]]:
              ("not-found", "/moede/999999"), ("bad-request", "/soeg?q=x&side=abc")]
     if closed:
         pages.append(("item-closed", f"/moede/{closed[0]}/punkt/{closed[1]}"))
+    # a budget table: header row over an amounts column, labelled rows (th scope=row)
     table = next(((m.id, i.number) for m in meetings for i in store.get(m.id).meeting.items
-                  if i.public and any(s.tables for s in i.sections)), None)
+                  if i.public and any(t.header_rows for s in i.sections for t in s.tables)), None)
     assert table is not None, "the corpus has budget tables (Ballerup item 6)"
     pages.append(("item-table", f"/moede/{table[0]}/punkt/{table[1]}"))
     return pages
