@@ -114,6 +114,24 @@ def test_acadre_table_in_bullet_html() -> None:
     assert not [w for w in record.document.warnings if w.startswith("text not placed")]
 
 
+@pytest.mark.parametrize("fmt", ["text", "pdf"])
+def test_a_table_with_three_number_columns_comes_back(fmt: str) -> None:
+    """Printed (aligned text columns, a PDF table) and read back: header, signed decimals, a trailing paragraph
+    that stays a paragraph."""
+    record = _doc(f"{BALLERUP}_referat.pdf")
+    section = next(s for s in record.meeting.items[2].sections if s.role == "presentation")
+    rows = [["Mio. kr., 2025-priser", "2025", "2026", "2027"], ["Skoler og dagtilbud", "12,5", "-3,0", "1.250,0"],
+            ["Veje", "300", "310", "0"], ["Ældre", "1,2", "1,3", "1,4"], ["I alt", "314,0", "308,3", "1.251,4"]]
+    start = len(tables.paragraphs(section.text)) + 1
+    section.text += "\n\nFordelingen ses her:\n\n" + "\n\n".join(map(tables.row_text, rows)) + "\n\nDet var tabellen."
+    section.tables = [tables.make(rows, start)]
+    assert section.tables[0].header_rows == 1
+    data = render(record, fmt)
+    back = parse_bytes(data.encode() if isinstance(data, str) else data, "x.txt" if fmt == "text" else "x.pdf")
+    again = next(s for s in back.meeting.items[2].sections if s.role == "presentation")
+    assert again.tables == section.tables and again.text.endswith("I alt | 314,0 | 308,3 | 1.251,4\n\nDet var tabellen.")
+
+
 def test_header_guess() -> None:
     assert tables.guess_header_rows([["Område", "Beløb"], ["Skoler", "1.200 kr."], ["Veje", "300 kr."]]) == 1
     assert tables.guess_header_rows([["Område", "2025"], ["Skoler", "1.200"], ["Veje", "300"]]) == 1

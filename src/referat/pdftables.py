@@ -2,13 +2,13 @@
 
 A table typeset in a PDF comes out of pdfium as lines like any other, often out of
 order (a wrapped label first, then the amount printed on its first line).  What
-gives it away is geometry: amounts ("1.370.000 kr.", "2,5 mio. kr.") right-aligned
-on a common right edge, labels starting at one left edge, rows one under the other.
-This module only calls something a table when that is plain: at least three rows
-with an amount on the same right edge, every other line of the block either a
-label in the label column or, above the first row, a heading over the columns, and
-the block's lines consecutive in the text stream (so the text around it keeps its
-order).  Everything else stays text.
+gives it away is geometry: amounts ("1.370.000 kr.", "2,5", "-3,0") right-aligned
+on a common right edge, each a cell of its own, labels starting at one left edge,
+rows one under the other.  This module only calls something a table when that is
+plain: at least three rows with numbers on the same right edges, every other line of
+the block either a label wrapped in the label column (at the line pitch) or, above
+the first row, a heading over the columns, and the block's lines consecutive in the
+text stream (so the text around it keeps its order).  Everything else stays text.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ def _baselines(lines: list[Line], layout: Layout) -> list[_Base]:
 
 
 def _edges(bases: list[_Base], layout: Layout) -> list[float]:
-    """Right edges shared by three or more amounts standing right of the text's middle third."""
+    """Right edges shared by three or more numbers standing apart (a cell of their own, or a line of
+    their own) right of the text's first third: the amount columns."""
     xs = sorted(c[2] for b in bases for c in b.cells
-                if is_amount(c[0]) and c[1] > layout.left + 0.35 * (layout.margin - layout.left))
+                if tables.numeric(c[0]) and c[1] > layout.left + 0.35 * (layout.margin - layout.left))
     out: list[float] = []
     i = 0
     while i < len(xs):
@@ -97,7 +98,7 @@ def _row(base: _Base, edges: list[float]) -> tuple[str | None, dict[int, str]] |
     label: str | None = None
     amounts: dict[int, str] = {}
     for n, (text, x0, x1) in enumerate(base.cells):
-        k = _column(x1, edges) if is_amount(text) else None
+        k = _column(x1, edges) if tables.numeric(text) else None
         if k is not None and k not in amounts:
             amounts[k] = text
         elif n == 0 and not amounts:
@@ -122,7 +123,7 @@ def find(lines: list[Line], layout: Layout) -> list[Found]:
     out: list[Found] = []
     i = 0
     while i < len(bases):
-        found = _table_at(bases, i, edges, lines)
+        found = _table_at(bases, i, edges, layout)
         if found is None:
             i += 1
             continue
@@ -132,11 +133,18 @@ def find(lines: list[Line], layout: Layout) -> list[Found]:
     return out
 
 
+def _wrapped(a: _Base, b: _Base, layout: Layout) -> bool:
+    """``b`` is the next line of a label wrapped in its cell: at the line pitch below ``a`` (a paragraph
+    after the table stands further apart)."""
+    pitch = layout.pitch or 1.25 * max(a.size, b.size, 1.0)
+    return a.page == b.page and 0 < a.bottom - b.bottom <= 1.3 * pitch
+
+
 def _near(a: _Base, b: _Base) -> bool:
     return a.page == b.page and 0 < a.bottom - b.bottom <= 2.6 * max(a.size, b.size, 1.0)
 
 
-def _table_at(bases: list[_Base], i: int, edges: list[float], lines: list[Line]) -> tuple[Found, int] | None:
+def _table_at(bases: list[_Base], i: int, edges: list[float], layout: Layout) -> tuple[Found, int] | None:
     first = _row(bases[i], edges)
     if first is None or first[0] is None:
         return None
@@ -151,9 +159,9 @@ def _table_at(bases: list[_Base], i: int, edges: list[float], lines: list[Line])
                 (_near(prev, b) or (b.page == prev.page + 1 and r[0] is not None)) and b.styled == bases[i].styled:
             used |= set(r[1])
             run.append(j)
-        elif r is None and len(b.cells) == 1 and abs(b.cells[0][1] - left) <= 3.0 and _near(prev, b) \
+        elif r is None and len(b.cells) == 1 and abs(b.cells[0][1] - left) <= 3.0 and _wrapped(prev, b, layout) \
                 and b.styled == bases[i].styled and b.cells[0][2] < min(edges[k] for k in used) - 60 \
-                and not is_amount(b.cells[0][0]):
+                and not tables.numeric(b.cells[0][0]):
             run.append(j)
         else:
             break
