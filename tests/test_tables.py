@@ -49,6 +49,19 @@ def test_ballerup_budget_table(name: str) -> None:
     assert "I alt | 2.890.000 kr." in section.text
 
 
+def test_edoc_tab_separated_rows() -> None:
+    """Lines with tab stops in an eDoc item's text, of equal width, are a table (the corpus file has none in
+    item text: its tabs are in the table of contents and in attachment full texts, which are not imported)."""
+    path = next(p for p in real_documents() if p.name == f"{BALLERUP}_edoc-publishing.xml")
+    data = path.read_bytes().replace(b"\rBilag\r2012-200782", "\rOmråde\t2013\t2014\rSkoler\t1.200\t1.300\r"
+                                     "Veje\t300\t310\r\rBilag\r2012-200782".encode(), 1)
+    record = parse_bytes(data, path.name)
+    [t] = [t for n, _, t in _tables(record) if n == "2"]
+    assert t.rows == [["Område", "2013", "2014"], ["Skoler", "1.200", "1.300"], ["Veje", "300", "310"]]
+    assert t.header_rows == 1
+    assert not [w for w in record.document.warnings if w.startswith("text not placed")]
+
+
 def test_firstagenda_tab_stop_tables() -> None:
     """Word tables pasted with tab stops (Aarhus budget proposals: number | title | party)."""
     found = _tables(_doc("aarhus_2025-10-08_byraadet_dagsorden.html"))

@@ -180,7 +180,8 @@ def _paras(lines: list[str]) -> tuple[list[Para], list[str]]:
             continue
         if pending_marker:
             line, pending_marker = f"{pending_marker} {line}", ""
-        elif out and line[:1].islower() and not match_heading(out[-1]) and not out[-1].endswith((".", ":", "!", "?")):
+        elif out and line[:1].islower() and not match_heading(out[-1]) and not out[-1].endswith((".", ":", "!", "?")) \
+                and "\t" not in line + out[-1]:
             out[-1] = f"{out[-1]} {line}"
             i += 1
             continue
@@ -216,16 +217,37 @@ def _head_cell(text: str, para: Para | None) -> bool:
         and not text.rstrip().endswith((".", ":", ";"))
 
 
+def _tab_cells(text: str) -> list[str] | None:
+    cells = [c.strip() for c in text.split("\t")]
+    return cells if "\t" in text and sum(1 for c in cells if c) >= 2 else None
+
+
+def _tab_rows(texts: list[str], out: list[Para]) -> None:
+    i = 0
+    while i < len(texts):
+        cells = _tab_cells(texts[i])
+        j = i + 1
+        while cells and j < len(texts) and (more := _tab_cells(texts[j])) is not None and len(more) == len(cells):
+            j += 1
+        if cells and j - i >= 2:
+            for n in range(i, j):
+                row = _tab_cells(texts[n]) or []
+                out[n] = Para(tables.row_text(row), cells=row, table=i + 1)
+        i = j
+
+
 def _table_rows(texts: list[str]) -> list[Para]:
     """A Word table exported as text comes out one cell per line: a budget ("Indsatsområde" /
     "Afsatte midler i 2013", then label / amount, label / amount ...).  Three or more label /
     amount pairs in a row are the rows of a two-column table; two short textual lines just
-    before them are its header."""
+    before them are its header.  Lines with tab stops, two or more in a row with the same number
+    of cells, are the rows of a table too."""
     out = [Para(t) for t in texts]
+    _tab_rows(texts, out)
     i = 0
     while i + 1 < len(texts):
         k = i
-        while k + 1 < len(texts) and _label(texts[k]) and _amount(texts[k + 1]):
+        while k + 1 < len(texts) and out[k].cells is None and _label(texts[k]) and _amount(texts[k + 1]):
             k += 2
         pairs = (k - i) // 2
         if pairs < 3:
