@@ -156,6 +156,10 @@ def test_parts_fall_back_to_paragraphs_when_the_text_no_longer_matches() -> None
     table = Table(rows=[["a", "1"], ["b", "2"]], start=1)
     assert tables.parts("før\n\na | 1\n\nb | 2\n\nefter", [table]) == [("p", "før"), ("table", table), ("p", "efter")]
     assert [k for k, _ in tables.parts("før\n\na | 1\n\nb | 3", [table])] == ["p", "p", "p"]
+    beyond = Table(rows=[["a", "1"], ["b", "2"]], start=9, caption="Tabel")
+    assert [k for k, _ in tables.parts("før\n\na | 1", [beyond])] == ["p", "p"]
+    as_json = {"rows": [["a", "1"], ["b", "2"]], "start": 1}  # a table as a page template gets it, no caption key
+    assert [k for k, v in tables.display("før\n\na | 1\n\nb | 2", [as_json])] == ["p", "table"]
 
 
 def test_canonical_json_and_records_without_tables() -> None:

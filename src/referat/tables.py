@@ -124,7 +124,7 @@ def parts(text: str, tables: Iterable[Table | Mapping[str, Any]]) -> list[tuple[
         obj = t if isinstance(t, Table) else Table(rows=t["rows"], start=t["start"],
                                                     header_rows=t.get("header_rows") or 0, caption=t.get("caption"))
         span = set(range(obj.start, obj.start + len(obj.rows)))
-        if obj.caption and obj.start and _norm(paras[obj.start - 1]) == _norm(obj.caption):
+        if obj.caption and 0 < obj.start <= len(paras) and _norm(paras[obj.start - 1]) == _norm(obj.caption):
             span.add(obj.start - 1)  # shown as the table's <caption>
         if matches(paras, obj) and not span & taken:
             placed[obj.start] = t
@@ -142,7 +142,7 @@ def view(table: Table | Mapping[str, Any]) -> dict[str, Any]:
     """What a renderer needs: header rows, body rows, which columns are numbers, labelled rows."""
     rows, head = _rows(table)
     width = _width(rows)
-    caption = table["caption"] if isinstance(table, Mapping) else table.caption
+    caption = table.get("caption") if isinstance(table, Mapping) else table.caption
     return {"caption": caption, "head": [r + [""] * (width - len(r)) for r in rows[:head]],
             "body": [r + [""] * (width - len(r)) for r in rows[head:]],
             "numeric": numeric_columns(rows, head), "labelled": labelled_rows(table), "width": width,
