@@ -79,6 +79,20 @@ class PeopleTables:
         # the first document's import time, exactly (never after the meeting's first ``modified``)
         db.execute(self._sql(CREATED_AT.format(where="id=?")), (meeting_id,))
 
+    def batch_rows(self, saved: list[tuple[int, ImportedMeeting]]) -> list[tuple[str, str, list[tuple]]]:
+        """(table, columns, rows) of the participants, person mentions and API objects of a batch of saved
+        meetings: what both backends' bulk writes insert (SQLite by ``executemany``, PostgreSQL by COPY)."""
+        participants: list[tuple] = []
+        mentions: list[tuple] = []
+        objects: list[tuple] = []
+        for meeting_id, record in saved:
+            people, mentioned = self.rows(meeting_id, record)
+            participants.extend(people)
+            mentions.extend(mentioned)
+            objects.extend(self.api.rows(meeting_id, record))
+        return [("participants", PARTICIPANT_COLUMNS, participants), ("person_mentions", MENTION_COLUMNS, mentions),
+                ("api_objects", API_COLUMNS, objects)]
+
     def replace_many(self, db: Any, saved: list[tuple[int, ImportedMeeting]], replaced: list[int]) -> None:
         """``replace`` for a batch of meetings (SQLite bulk import): the replaced meetings' old rows deleted,
         every saved meeting's rows inserted, creation times set, one ``executemany`` per table and step."""
@@ -86,15 +100,7 @@ class PeopleTables:
         if gone:
             for table in ("participants", "person_mentions", "api_objects"):
                 db.executemany(self._sql(f"DELETE FROM {table} WHERE meeting_id=?"), gone)
-        participants, mentions, objects = [], [], []
-        for meeting_id, record in saved:
-            people, mentioned = self.rows(meeting_id, record)
-            participants.extend(people)
-            mentions.extend(mentioned)
-            objects.extend(self.api.rows(meeting_id, record))
-        for table, columns, rows in (("participants", PARTICIPANT_COLUMNS, participants),
-                                     ("person_mentions", MENTION_COLUMNS, mentions),
-                                     ("api_objects", API_COLUMNS, objects)):
+        for table, columns, rows in self.batch_rows(saved):
             if rows:
                 marks = ",".join("?" * len(rows[0]))
                 db.executemany(self._sql(f"INSERT INTO {table}({columns}) VALUES({marks})"), rows)

@@ -25,8 +25,7 @@ from ..model import ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
 from . import blobs
 from .base import SaveResult, meeting_key
-from .apiindex import COLUMNS as API_COLUMNS
-from .people import CREATED_AT, MENTION_COLUMNS, PARTICIPANT_COLUMNS, PeopleTables
+from .people import CREATED_AT, PeopleTables
 from .pgindex import LOG_LOCK, RETIRED_GRACE_SECONDS
 
 ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, municipality, committee, text"
@@ -65,15 +64,7 @@ def write_read_models(cur: psycopg.Cursor[Any], saved: list[tuple[int, ImportedM
     if replaced:
         for table in ("participants", "person_mentions", "api_objects"):
             cur.execute(f"DELETE FROM {table} WHERE meeting_id = ANY(%s)", (replaced,))
-    participants, mentions, objects = [], [], []
-    for meeting_id, record in saved:
-        people, mentioned = PEOPLE.rows(meeting_id, record)
-        participants.extend(people)
-        mentions.extend(mentioned)
-        objects.extend(PEOPLE.api.rows(meeting_id, record))
-    for table, columns, rows in (("participants", PARTICIPANT_COLUMNS, participants),
-                                 ("person_mentions", MENTION_COLUMNS, mentions),
-                                 ("api_objects", API_COLUMNS, objects)):
+    for table, columns, rows in PEOPLE.batch_rows(saved):
         if rows:
             with cur.copy(f"COPY {table}({columns}) FROM STDIN") as copy:
                 for row in rows:
