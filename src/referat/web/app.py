@@ -170,7 +170,7 @@ class Portal:
                 raise BadRequest("Dette arkiv kan ikke sortere efter dato endnu; sortér efter relevans.")
             kwargs["sort"] = "date"
         # facets first: their outcome buckets give the total, so the ranked search need not count every match
-        generation = self.store.generation()
+        generation = self.cache.generation  # read by ``page`` just before this handler ran (None: no reuse)
         facets = self.facets.get((query, filters), generation)
         if facets is None:
             facets = self.store.facets(query, filters)
