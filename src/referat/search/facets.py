@@ -4,8 +4,9 @@ Why tantivy aggregations and not SQL: counting in SQL needs every matching item
 id out of the index first, and at 300k items a common word matches ~200k of
 them (collecting the ids took ~200 ms and the GROUP BY over them 1.4-2.9 s on
 the benchmark archive).  Terms aggregations over fast columns in the index
-(``f_municipality``, ``f_committee``, ``f_outcome``) and a histogram over the
-``day`` column answer all facets in one pass, ~6 ms for 200k matches.
+(``f_municipality``, ``f_committee``, ``f_outcome``, ``year``...) answer all facets in one pass, ~5 ms for
+200k matches, most of it visiting the matches (a terms count on ``year`` adds ~0.3 ms where a histogram over
+``day`` added ~1 ms).
 Counts respect every active filter, so the single-valued facets add up to the
 hit count; ``kle`` (an item's KLE subject groups) and ``person`` (the meeting's
 participants) may count an item under several values.
@@ -22,6 +23,8 @@ from .query import Query
 
 #: at most this many values per facet (the largest counts)
 FACET_SIZE = 30
+#: every year is listed (an archive spans decades, not centuries)
+YEARS = 500
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,9 @@ def _terms(result: dict[str, Any], name: str) -> list[FacetValue]:
 def facet_counts(index: SearchIndex, query: Query, filters: IndexFilters, *, size: int = FACET_SIZE) -> Facets:
     compiled = index.compile(query, filters)
     aggs: dict[str, Any] = {name: {"terms": {"field": fast, "size": size}} for name, fast in FACET_FIELDS.items()}
-    aggs["year"] = {"histogram": {"field": "day", "interval": 10000, "min_doc_count": 1}}
-    index.index.reload()
-    result = index.index.searcher().aggregate(compiled, aggs)
-    years = [FacetValue(str(int(b["key"]) // 10000), int(b["doc_count"]))
+    aggs["year"] = {"terms": {"field": "year", "size": YEARS}}
+    result = index.searcher().aggregate(compiled, aggs)
+    years = [FacetValue(str(int(b["key"])), int(b["doc_count"]))
              for b in result.get("year", {}).get("buckets", []) if b.get("doc_count")]
     years.sort(key=lambda v: v.value, reverse=True)
     kle = [FacetValue(v.value, v.count, group_label(v.value)) for v in _terms(result, "kle")]

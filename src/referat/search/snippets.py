@@ -18,30 +18,41 @@ from .query import Query
 OPEN, CLOSE = "\u2039", "\u203a"  # ‹ › : renderers replace them with <mark> or terminal styles
 
 
+@lru_cache(maxsize=200_000)
+def _forms(word: str) -> frozenset[str]:
+    """What a (lower-case) text word can match: itself, its stem, its compound parts and their stems.  Shared
+    by every query, so a results page judges a word with one set intersection instead of stemming it again."""
+    forms = {word, stem(word)}
+    for part in compound_parts(word):
+        forms.add(part)
+        forms.add(stem(part))
+    return frozenset(forms)
+
+
 class _Matcher:
     """Which words a query highlights: exact, prefix, stem or compound part of a query word.  Each distinct
     (lower-cased) word is judged once per query and remembered, since hits share their vocabulary."""
 
     def __init__(self, query: Query) -> None:
-        self.exact: set[str] = set()
-        self.stems: set[str] = set()
-        self.prefixes: list[str] = []
+        targets: set[str] = set()
+        prefixes: list[str] = []
         for clause in query.clauses:
             if clause.negate or clause.phrase:
                 continue
             for w in clause.words:
-                self.exact.add(w)
-                self.stems.add(stem(w))
+                targets.add(w)
+                targets.add(stem(w))
                 if not clause.prefix:
-                    self.stems |= variant_stems(w)
+                    targets |= variant_stems(w)
                 if clause.prefix or len(w) >= 4:
-                    self.prefixes.append(w)
+                    prefixes.append(w)
+        self.targets = frozenset(targets)
+        self.prefixes = tuple(prefixes)
         self.yes: set[str] = set()
         self.no: set[str] = set()
 
     def judge(self, w: str) -> bool:
-        return (w in self.exact or stem(w) in self.stems or any(w.startswith(p) for p in self.prefixes)
-                or any(p in self.exact or stem(p) in self.stems for p in compound_parts(w)))
+        return not self.targets.isdisjoint(_forms(w)) or w.startswith(self.prefixes)
 
     def __call__(self, word: str) -> bool:
         w = word.lower()
@@ -85,8 +96,13 @@ def _word_spans(flat: str, hit: _Matcher) -> set[tuple[int, int]]:
         return set()
     if not all(w.isalpha() for w in hits):  # numbers have their own token rules: walk the tokens
         return {m.span() for m in WORD.finditer(flat) if hit(m.group(0))}
-    alternatives = "|".join(re.escape(w) for w in sorted(hits, key=len, reverse=True))
-    return {m.span() for m in re.finditer(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", flat, re.IGNORECASE)}
+    return {m.span() for m in _alternation(frozenset(hits)).finditer(flat)}
+
+
+@lru_cache(maxsize=1024)  # hits of one query mostly share their highlighted words: compile each set once
+def _alternation(hits: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(hits, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
 
 
 def snippet(text: str, query: Query, *, width: int = 220) -> str:
