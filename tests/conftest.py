@@ -15,6 +15,10 @@ import pytest
 if "REFERAT_INDEX_DIR" not in os.environ:
     os.environ["REFERAT_INDEX_DIR"] = tempfile.mkdtemp(prefix="referat-test-indexes-")
     atexit.register(shutil.rmtree, os.environ["REFERAT_INDEX_DIR"], True)
+# ...and the portal's shared page files (web/sharedcache.py) likewise
+if "REFERAT_PAGE_CACHE" not in os.environ:
+    os.environ["REFERAT_PAGE_CACHE"] = tempfile.mkdtemp(prefix="referat-test-pages-")
+    atexit.register(shutil.rmtree, os.environ["REFERAT_PAGE_CACHE"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("REFERAT_SHARED", ROOT.parent / "shared"))

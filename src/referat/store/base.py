@@ -194,8 +194,9 @@ class Store(PeopleReads, ABC):
         return out
 
     def generation(self) -> object | None:
-        """A value that changes whenever the archive changes, in any process (the portal's response cache);
-        None when the backend cannot tell cheaply."""
+        """A value that changes whenever the archive changes, in any process, and is equal in every process for
+        the same state of the same archive (the portal's server processes share cached pages by it); None when
+        the backend cannot tell cheaply."""
         return None
 
     def meeting_times(self) -> dict[int, datetime]:

@@ -157,8 +157,8 @@ class PostgresStore(Store):
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {first}") from None
         try:
             self.migration = migrate(_Target(self.conn), STEPS)
-            archive = self.conn.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0]
-            self.log_index = LogIndex(self.conn, index_root(index_dir) / f"pg-{archive}")
+            self.archive_id = str(self.conn.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
+            self.log_index = LogIndex(self.conn, index_root(index_dir) / f"pg-{self.archive_id}")
         except psycopg.Error as exc:
             self.conn.close()
             raise StoreError(f"cannot migrate the PostgreSQL store {redact(url)}: {exc}") from None
@@ -298,8 +298,9 @@ class PostgresStore(Store):
                                int(r[5]), r[6], r[7]) for r in rows]
 
     def generation(self) -> object:
-        """Every save appends to the change log in its transaction: its last number moves with every change."""
-        return self._read("SELECT coalesce(max(seq), 0) FROM index_log")[0][0]
+        """The archive's id and the change log's last number (every save appends to the log in its transaction):
+        the same in every process that has this archive open."""
+        return self.archive_id, int(self._read("SELECT coalesce(max(seq), 0) FROM index_log")[0][0])
 
     def meeting_times(self) -> dict[int, datetime]:
         rows = self._read("SELECT meeting_id, max(imported_at) FROM documents GROUP BY meeting_id")

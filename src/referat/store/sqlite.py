@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -129,6 +130,8 @@ class SQLiteStore(Store):
             self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES('archive_id', ?)", (uuid.uuid4().hex,))
+            self.archive_id = str(self.db.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
         self.index = SearchIndex(None if self.path == ":memory:" else Path(self.path + ".index"))
@@ -172,6 +175,8 @@ class SQLiteStore(Store):
             saved = {r.meeting_id: record for r, record in zip(results, records) if r.status != "unchanged"}
             PEOPLE.replace_many(self.db, list(saved.items()),
                                 list(dict.fromkeys(r.meeting_id for r in results if r.status == "replaced")))
+            if saved:
+                self._bump()
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -234,6 +239,7 @@ class SQLiteStore(Store):
             self.db.execute("DELETE FROM item_cases WHERE item_id IN"
                             " (SELECT id FROM items WHERE retired > 0 AND retired < ?)", (horizon,))
             self.db.execute("DELETE FROM items WHERE retired > 0 AND retired < ?", (horizon,))
+            self._bump()
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -331,9 +337,16 @@ class SQLiteStore(Store):
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
 
+    def _bump(self) -> None:
+        """Count a change of what readers see (inside the writing transaction): see ``generation``."""
+        self.db.execute("INSERT INTO meta VALUES('generation', '1') ON CONFLICT(key) DO UPDATE"
+                        " SET value = CAST(value AS INTEGER) + 1")
+
     def generation(self) -> object:
-        """SQLite's data version moves with every commit by another connection; total_changes with ours."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+        """The archive's id and a counter every saving or indexing transaction moves: the same in every process
+        that has this archive open, so the portal's server processes can share cached pages."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return self.archive_id, int(row[0]) if row else 0
 
     def meeting_times(self) -> dict[int, datetime]:
         rows = self.db.execute("SELECT meeting_id, max(imported_at) FROM documents GROUP BY meeting_id")

@@ -37,6 +37,7 @@ from ..store.base import SearchFilters, Store
 from . import openapi, people, sources, views
 from .api import API_ROOT, Api, api_routes, error_response
 from .cache import Memo, ResponseCache
+from .sharedcache import SharedPages
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .history import case_history
@@ -90,7 +91,9 @@ class Portal:
         self.store = store
         self.lock = threading.Lock()
         self.env = _environment()
-        self.cache = ResponseCache()  # rendered pages until the archive changes (web/cache.py)
+        archive_id = getattr(store, "archive_id", None)
+        # rendered pages until the archive changes (web/cache.py), shared by the server's processes
+        self.cache = ResponseCache(shared=SharedPages.for_archive(archive_id) if archive_id else None)
         self.facets = Memo()  # facet counts per query and filters, shared by a search's pages and sort orders
 
     # -- rendering -------------------------------------------------------------------

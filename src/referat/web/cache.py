@@ -10,6 +10,8 @@ with every page computed; when it moves, the whole cache is dropped, and a page
 computed before the move is not kept.  Cached answers are served on the event
 loop, without a thread or the store's lock.  A store that cannot tell (``None``) gets
 entries that expire after ``TTL_SECONDS``.  ``REFERAT_CACHE=0`` turns it off.
+Behind it, pages are shared with the server's other processes (``sharedcache``) when the store's generation
+is the same in every process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.responses import Response
+
+from .sharedcache import SharedPages
 
 MAX_ENTRIES = 4096
 CACHED_STATUS = (200, 400, 404)  # a refused request is as deterministic as a page, for one archive generation
@@ -38,14 +42,16 @@ class Entry:
 
 
 class ResponseCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES, enabled: bool | None = None) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, enabled: bool | None = None,
+                 shared: SharedPages | None = None) -> None:
         self.max_entries = max_entries
         self.enabled = os.environ.get("REFERAT_CACHE", "1") != "0" if enabled is None else enabled
+        self.shared = shared if self.enabled else None
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.generation: object = None
         self.checked = float("-inf")  # when the generation was last read
         self.lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.shared_hits = 0
 
     def due(self) -> bool:
         """Whether the archive's generation should be read again before answering from the cache."""
@@ -64,12 +70,38 @@ class ResponseCache:
             return None
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or (self.generation is None and time.monotonic() - entry.born > TTL_SECONDS):
+            generation = self.generation
+            if entry is None or (generation is None and time.monotonic() - entry.born > TTL_SECONDS):
+                entry = None
+            else:
+                self.entries.move_to_end(key)
+                self.hits += 1
+        if entry is None:
+            entry = self._from_shared(key, generation)
+            if entry is None:
                 self.misses += 1
                 return None
-            self.entries.move_to_end(key)
-            self.hits += 1
         return Response(entry.body, status_code=entry.status, headers=dict(entry.headers))
+
+    def _from_shared(self, key: str, generation: object) -> Entry | None:
+        """A page another server process computed for this generation (kept here too)."""
+        if self.shared is None or generation is None:
+            return None
+        found = self.shared.get(key, repr(generation))
+        if found is None:
+            return None
+        entry = Entry(found[0], found[1], found[2], time.monotonic())
+        with self.lock:
+            if generation == self.generation:
+                self._keep(key, entry)
+            self.shared_hits += 1
+        return entry
+
+    def _keep(self, key: str, entry: Entry) -> None:
+        self.entries[key] = entry
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
 
     def put(self, key: str, response: Response, generation: object) -> None:
         """Keep a page computed at ``generation`` (not if the archive has moved on since)."""
@@ -80,10 +112,9 @@ class ResponseCache:
         with self.lock:
             if generation != self.generation:
                 return
-            self.entries[key] = Entry(body, response.status_code, headers, time.monotonic())
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
+            self._keep(key, Entry(body, response.status_code, headers, time.monotonic()))
+        if self.shared is not None and generation is not None:
+            self.shared.put(key, repr(generation), body, response.status_code, headers)
 
 
 class Memo:
