@@ -7,7 +7,8 @@ pages) and item pages (random items).  Each page type runs three times, bounded 
 - cache off (REFERAT_CACHE=0): every request does the full work, every URL distinct — the worst case;
 - cache on, Zipf popularity, cold: requests drawn from the same URLs with Zipf popularity (a few searches and
   items asked for often, most rarely), starting from an empty cache — how a public site is used;
-- cache on after one pass over every URL: what repeats cost.
+- cache on after one pass over every URL (each asked for once before the run): what repeats cost.
+Each run starts with empty caches (its own folder for the pages the server processes share).
 The server runs `--workers` processes (default: one per CPU).
 Loopback only; the server is stopped at the end.
 Run: .venv/bin/python bench/bench_web.py [--items 300000] [--seconds 20] [--connections 50]
@@ -101,8 +102,9 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
-def serve(db: Path, port: int, cache: bool, workers: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, REFERAT_CACHE="1" if cache else "0")
+def serve(db: Path, port: int, cache: bool, workers: int, pages: Path) -> subprocess.Popen[bytes]:
+    # every run starts with empty caches: its own folder for the pages the server processes share
+    env = dict(os.environ, REFERAT_CACHE="1" if cache else "0", REFERAT_PAGE_CACHE=str(pages))
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "referat"), "--db", str(db), "serve", "--host",
                              "127.0.0.1", "--port", str(port), "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -127,12 +129,28 @@ def run_wrk(wrk: str, url: str, script: Path, seconds: int, connections: int) ->
     return {k: (m.group(1) if m else "0" if k in ("errors", "timeouts") else "?") for k, m in figures.items()}
 
 
+def warm(base: str, urls: list[str]) -> None:
+    """Ask for every URL once (four at a time), so the run after it measures what repeats cost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(u: str) -> None:
+        try:
+            urllib.request.urlopen(base + u, timeout=30).read()
+        except OSError:
+            pass  # a 404 (a page past the last one) is cached too
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(fetch, sorted(set(urls))))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--items", type=int, default=300_000)
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--urls", type=int, default=2000, help="distinct URLs per page type")
+    ap.add_argument("--only", choices=["off", "zipf", "warm"], action="append",
+                    help="run only these workloads (default: all three)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="referat serve --workers")
     args = ap.parse_args()
     db = ROOT / "var" / f"bench-{args.items}.db"
@@ -151,17 +169,21 @@ def main() -> None:
          {name: zipf_sequence(urls, 20 * len(urls), rng) for name, urls in pages.items()}, False),
         ("cache on, after one pass over the URLs", True, pages, True),
     ]
+    if args.only:
+        runs = [r for r, name in zip(runs, ["off", "zipf", "warm"]) if name in args.only]
     with tempfile.TemporaryDirectory() as tmp:
-        for label, cache, sequences, warm in runs:
+        for label, cache, sequences, warm_first in runs:
             print(f" {label}:")
             port = free_port()
-            proc = serve(db, port, cache, args.workers)
+            proc = serve(db, port, cache, args.workers, Path(tmp) / f"pages-{len(label)}-{port}")
             try:
                 for name, urls in sequences.items():
                     script = Path(tmp) / f"{name}.lua"
                     script.write_text(lua(urls), encoding="utf-8")
-                    if warm:  # one pass over the URL set (each URL once per thread offset)
-                        run_wrk(wrk, f"http://127.0.0.1:{port}", script, max(5, args.seconds // 2), args.connections)
+                    if warm_first:
+                        started = time.monotonic()
+                        warm(f"http://127.0.0.1:{port}", urls)
+                        progress(f"  (warmed {len(set(urls))} {name} URLs in {time.monotonic() - started:.0f} s)")
                     f = run_wrk(wrk, f"http://127.0.0.1:{port}", script, args.seconds, args.connections)
                     print(f"  {name:6s} {f['rps']:>8s} req/s  p50 {f['p50']:>8s}  p99 {f['p99']:>8s}"
                           f"  non-2xx {f['errors']}  timeouts {f['timeouts']}  ({len(set(urls))} distinct URLs)")

@@ -62,7 +62,8 @@ def _para(value: str) -> Markup:
 @cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("referat.render", "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # templates ship with the package: no stat of each file per page
     env.filters["cssstr"] = _cssstr
     env.filters["nobr"] = _nobr
     env.filters["para"] = _para

@@ -69,7 +69,8 @@ def _section_parts(section: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # templates ship with the package: no stat of each file per page
     env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
                        committee_url=views.committee_url, person_url=people.person_url,
                        kle=group_label, section_parts=_section_parts)

@@ -99,7 +99,8 @@ class Ctx:
 
 def _environment() -> Environment:
     env = Environment(loader=ChoiceLoader([FileSystemLoader(HERE / "templates")]),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # templates ship with the package: no stat of each file per page
     env.filters.update(dadate=views.danish_date, outcome=views.outcome_label, local=_local, clock=_clock)
     env.globals.update(closed=views.CLOSED)
     return env
