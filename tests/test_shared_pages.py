@@ -107,3 +107,35 @@ def test_old_generations_and_excess_pages_are_pruned(tmp_path):
     rows = pages.db.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert rows <= 300
     pages.close()
+
+
+def test_a_page_asked_for_by_many_clients_at_once_is_computed_once(tmp_path):
+    import asyncio
+
+    import httpx
+
+    store = open_store(str(tmp_path / "a.db"))
+    store.save(_record("s1", "Cykelsti langs åen", 1))
+    counted: list[str] = []
+    search = store.search
+
+    def slow_search(query, *args, **kwargs):  # made slow enough for the clients to meet
+        counted.append(query.text)
+        time.sleep(0.3)
+        return search(query, *args, **kwargs)
+
+    store.search = slow_search
+    app = create_app(store)
+
+    async def clients() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://portal") as c:
+            asks = [c.get("/soeg", params={"q": "cykelsti"}) for _ in range(6)]
+            return await asyncio.gather(*asks, c.get("/soeg", params={"q": "åen"}))
+
+    answers = asyncio.run(clients())
+    assert [a.status_code for a in answers] == [200] * 7
+    assert len({a.text for a in answers[:6]}) == 1 and "Cykelsti langs åen" in answers[0].text
+    assert sorted(counted) == ["cykelsti", "åen"]  # six clients, one computation
+    assert app.state.portal.cache.joined == 5
+    store.close()

@@ -85,6 +85,10 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+#: how long a request waits for another thread computing the same page before computing it itself
+JOIN_SECONDS = 30.0
+
+
 class Portal:
     """The handlers, bound to one store (reads are serialized: one SQLite connection)."""
 
@@ -123,9 +127,23 @@ class Portal:
             return await run_in_threadpool(compute, request, key)
 
         def compute(request: Request, key: str) -> Response:
+            running = self.cache.join(key)
+            if running is not None:  # another thread is computing this very page: wait for it
+                running.wait(JOIN_SECONDS)
+                if (cached := self.cache.get(key)) is not None:
+                    return cached
+                return fresh(request, key)
+            try:
+                return fresh(request, key)
+            finally:
+                self.cache.done(key)
+
+        def fresh(request: Request, key: str) -> Response:
             with self.lock:
                 generation = self.store.generation()
             self.cache.sync(generation)
+            if (cached := self.cache.get(key)) is not None:  # another process computed it meanwhile
+                return cached
             response = answer(request)
             self.cache.put(key, response, generation)
             return response

@@ -51,7 +51,8 @@ class ResponseCache:
         self.generation: object = None
         self.checked = float("-inf")  # when the generation was last read
         self.lock = threading.Lock()
-        self.hits = self.misses = self.shared_hits = 0
+        self.hits = self.misses = self.shared_hits = self.joined = 0
+        self.computing: dict[str, threading.Event] = {}  # pages being computed now, by key (``join``)
 
     def due(self) -> bool:
         """Whether the archive's generation should be read again before answering from the cache."""
@@ -64,6 +65,26 @@ class ResponseCache:
             if generation != self.generation:
                 self.entries.clear()
                 self.generation = generation
+
+    def join(self, key: str) -> threading.Event | None:
+        """Single flight: None when the caller is to compute ``key`` (and must call ``done``), else an event
+        set when the thread computing it is done; a popular page asked for by many clients at once (a cold
+        cache) is computed once, not once per client."""
+        if not self.enabled:
+            return None
+        with self.lock:
+            running = self.computing.get(key)
+            if running is None:
+                self.computing[key] = threading.Event()
+            else:
+                self.joined += 1
+            return running
+
+    def done(self, key: str) -> None:
+        with self.lock:
+            running = self.computing.pop(key, None)
+        if running is not None:
+            running.set()
 
     def get(self, key: str) -> Response | None:
         if not self.enabled:
