@@ -109,3 +109,79 @@ def test_case_id_and_printed_line_give_one_row(archive):
 ])
 def test_body_matches(printed, committee, municipality, expected):
     assert body_matches(printed, committee, municipality) is expected
+
+
+def test_a_later_item_printing_this_treatment_is_in_its_history(archive):
+    """The reverse thread: the 2021 item has no case id and prints nothing, yet the 2022 seed item that prints
+    "Erhvervs- og Beskæftigelsesudvalget d. 11. maj 2021 Punkt 3" is among its other treatments."""
+    client = TestClient(create_app(archive))
+    seed = _find(archive, "Ballerup", "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget", date(2022, 11, 15))
+    earlier = _find(archive, "Ballerup", "Erhvervs- og Beskæftigelsesudvalget", date(2021, 5, 11))
+    rows = client.get(f"/moede/{earlier}/punkt/3.json").json()["treatments"]
+    assert [(r["url"], r["names_this"]) for r in rows] == [(f"/moede/{seed}/punkt/7", True)]
+    assert rows[0]["committee"] == "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget"
+    assert client.get(f"/moede/{earlier}/punkt/2.json").json()["treatments"] == []  # the line names item 3
+    html = client.get(f"/moede/{earlier}/punkt/3").text
+    assert f'href="/moede/{seed}/punkt/7"' in html
+
+
+def _naming(sha: str, *, public: bool, body: str | None = "Økonomiudvalget", number: str = "4",
+            day: int = 2) -> ImportedMeeting:
+    from referat.model import Treatment
+
+    line = Treatment(body, date(2024, 3, 1), number, f"{body or 'Udvalget'} 1. marts 2024, punkt {number}.")
+    item = AgendaItem("9", 1, "Salg af grund" if public else "Personalesag", public=public,
+                      sections=[Section("case", "Sagsfremstilling", "Sagen behandles igen.")],
+                      previous_treatments=[line])
+    meeting = Meeting("Ballerup", "Kommunalbestyrelsen", "referat", start=datetime(2024, 4, day, 17), items=[item])
+    return ImportedMeeting(Document(sha, f"{sha}.txt", "text", "test", "1"), meeting)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_printed_references_follow_saves_and_closed_items_print_nothing(kind, tmp_path):
+    from referat.store import open_store
+
+    from .backends import target
+
+    with target(kind, tmp_path) as where:
+        store = open_store(where)
+        try:
+            target_item = AgendaItem("4", 1, "Salg af grund", sections=[Section("case", "Sagsfremstilling", "x")])
+            store.save(ImportedMeeting(Document("t1", "t1.txt", "text", "test", "1"), Meeting(
+                "Ballerup", "Økonomiudvalget", "referat", start=datetime(2024, 3, 1, 16), items=[target_item])))
+            later = store.save(_naming("n1", public=True)).meeting_id
+            refs = store.printed_refs("Ballerup", date(2024, 3, 1))
+            assert [(r.meeting_id, r.item_number, r.body, r.number) for r in refs] == \
+                [(later, "9", "Økonomiudvalget", "4")]
+            store.save(_naming("n2", public=False, day=9))  # a closed item's printed lines are closed too
+            assert [r.meeting_id for r in store.printed_refs("Ballerup", date(2024, 3, 1))] == [later]
+            # the later meeting replaced by a version that prints no treatment: its reference goes with it
+            replacement = _naming("n1b", public=True)
+            replacement.meeting.items[0].previous_treatments.clear()
+            replacement.document = Document("n1b", "n1.txt", "text", "test", "1")
+            store.save(replacement)
+            assert [r.meeting_id for r in store.printed_refs("Ballerup", date(2024, 3, 1))] == []
+        finally:
+            store.close()
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_migration_backfills_the_printed_references_of_stored_meetings(kind, tmp_path):
+    from referat.store import open_store, postgres, sqlite
+
+    from .backends import target
+
+    with target(kind, tmp_path) as where:
+        store = open_store(where)
+        later = store.save(_naming("n1", public=True)).meeting_id
+        conn = store.db if kind == "sqlite" else store.conn
+        before = (sqlite.SCHEMA_VERSION if kind == "sqlite" else postgres.SCHEMA_VERSION) - 1
+        conn.execute("DROP TABLE treatment_refs")
+        conn.execute(f"UPDATE meta SET value='{before}' WHERE key='schema_version'")
+        store.close()
+        store = open_store(where)
+        try:
+            assert store.migration.applied == [before + 1]
+            assert [r.meeting_id for r in store.printed_refs("Ballerup", date(2024, 3, 1))] == [later]
+        finally:
+            store.close()

@@ -14,13 +14,14 @@ placeholder and a few types, so it lives here once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .. import canonical
 from ..model import ImportedMeeting
 from ..persons import Attendance, Mention, meeting_people, one_per_item, one_per_meeting
 from .apiindex import COLUMNS as API_COLUMNS, ApiIndex
+from .treatrefs import COLUMNS as REF_COLUMNS, PrintedRef, TreatmentRefs
 
 _TABLES = """
 CREATE TABLE participants(
@@ -52,6 +53,9 @@ MENTION_COLUMNS = ("meeting_id, person_key, name, party, item_number, item_title
 CREATED_AT = ("UPDATE meetings SET created_at=(SELECT min(d.imported_at) FROM documents d WHERE"
               " d.meeting_id=meetings.id) WHERE {where} AND created_at IS NULL")
 
+#: the tables a saved meeting's read-model rows go to (replaced with the meeting)
+READ_MODELS = ("participants", "person_mentions", "api_objects", "treatment_refs")
+
 _ATTENDANCE = ("SELECT p.meeting_id, p.municipality, p.committee, p.start, p.kind, p.person_key, p.name, p.party,"
                " p.role, p.present, p.note FROM participants p")
 _MENTIONS = ("SELECT meeting_id, municipality, committee, start, person_key, name, party, item_number, item_title,"
@@ -69,6 +73,7 @@ class PeopleTables:
         self.ph = placeholder
         self.clean = clean  # PostgreSQL text cannot hold NUL
         self.api = ApiIndex(placeholder, clean, sqlite=placeholder == "?")  # the open API's object index
+        self.refs = TreatmentRefs(placeholder, clean)  # printed treatments by the day they name
 
     def replace(self, db: Any, meeting_id: int, record: ImportedMeeting) -> None:
         """In a save's transaction: the meeting's rows here and in the API index (old ones replaced) and,
@@ -76,6 +81,7 @@ class PeopleTables:
         self.delete(db, meeting_id)
         self.write(db, meeting_id, record)
         self.api.replace(db, meeting_id, record)
+        self.refs.replace(db, meeting_id, record)
         # the first document's import time, exactly (never after the meeting's first ``modified``)
         db.execute(self._sql(CREATED_AT.format(where="id=?")), (meeting_id,))
 
@@ -85,20 +91,22 @@ class PeopleTables:
         participants: list[tuple] = []
         mentions: list[tuple] = []
         objects: list[tuple] = []
+        refs: list[tuple] = []
         for meeting_id, record in saved:
             people, mentioned = self.rows(meeting_id, record)
             participants.extend(people)
             mentions.extend(mentioned)
             objects.extend(self.api.rows(meeting_id, record))
+            refs.extend(self.refs.rows(meeting_id, record))
         return [("participants", PARTICIPANT_COLUMNS, participants), ("person_mentions", MENTION_COLUMNS, mentions),
-                ("api_objects", API_COLUMNS, objects)]
+                ("api_objects", API_COLUMNS, objects), ("treatment_refs", REF_COLUMNS, refs)]
 
     def replace_many(self, db: Any, saved: list[tuple[int, ImportedMeeting]], replaced: list[int]) -> None:
         """``replace`` for a batch of meetings (SQLite bulk import): the replaced meetings' old rows deleted,
         every saved meeting's rows inserted, creation times set, one ``executemany`` per table and step."""
         gone = [(meeting_id,) for meeting_id in replaced]
         if gone:
-            for table in ("participants", "person_mentions", "api_objects"):
+            for table in READ_MODELS:
                 db.executemany(self._sql(f"DELETE FROM {table} WHERE meeting_id=?"), gone)
         for table, columns, rows in self.batch_rows(saved):
             if rows:
@@ -266,6 +274,11 @@ class PeopleReads:
         having = t.api._times(times, params, "max(d.imported_at)", "min(m.created_at)")
         page = t.memberships_page if memberships else t.persons_page
         return page(db, body, having, params, limit, offset)
+
+    def printed_refs(self, municipality: str, day: date) -> list[PrintedRef]:
+        """The public items printing a treatment in ``municipality`` on ``day`` (``store.treatrefs``)."""
+        db, t = self._people()
+        return t.refs.naming(db, municipality, day)
 
     def committee_member_keys(self, municipality: str, committee: str) -> list[str]:
         db, t = self._people()

@@ -25,7 +25,7 @@ from ..model import ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
 from . import blobs
 from .base import SaveResult, meeting_key
-from .people import CREATED_AT, PeopleTables
+from .people import CREATED_AT, READ_MODELS, PeopleTables
 from .pgindex import LOG_LOCK, RETIRED_GRACE_SECONDS
 
 ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, municipality, committee, text"
@@ -62,7 +62,7 @@ def write_read_models(cur: psycopg.Cursor[Any], saved: list[tuple[int, ImportedM
     if not saved:
         return
     if replaced:
-        for table in ("participants", "person_mentions", "api_objects"):
+        for table in READ_MODELS:
             cur.execute(f"DELETE FROM {table} WHERE meeting_id = ANY(%s)", (replaced,))
     for table, columns, rows in PEOPLE.batch_rows(saved):
         if rows:

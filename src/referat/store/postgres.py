@@ -34,7 +34,7 @@ from ..search.snippets import snippet
 from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
                    index_filters)
 from .migrations import MigrationTarget, Step, latest, migrate
-from . import apiindex, blobs
+from . import apiindex, blobs, treatrefs
 from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
 from .pgwrite import PEOPLE, BatchWriter, clean
@@ -92,7 +92,9 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
               " meeting participants for the person facet", STEP2, run=_backfill_persons),
          Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor())),
          Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP, run=lambda conn: PEOPLE.api.backfill(conn.cursor())),
-         Step(5, blobs.STEP_DESCRIPTION, blobs.POSTGRES_STEP)]
+         Step(5, blobs.STEP_DESCRIPTION, blobs.POSTGRES_STEP),
+         Step(6, treatrefs.STEP_DESCRIPTION, treatrefs.POSTGRES_STEP,
+              run=lambda conn: PEOPLE.refs.backfill(conn.cursor()))]
 SCHEMA_VERSION = latest(STEPS)
 
 

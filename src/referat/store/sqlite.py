@@ -29,7 +29,7 @@ from ..search.parallel import prefetch
 from ..search.query import Query
 from ..search.snippets import snippet
 from .migrations import MigrationTarget, Step, latest, migrate
-from . import apiindex, blobs
+from . import apiindex, blobs, treatrefs
 from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
 from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
                    meeting_key)
@@ -73,7 +73,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(3, STEP_DESCRIPTION, SQLITE_STEP, run=PeopleTables().backfill),
          Step(4, apiindex.STEP_DESCRIPTION, apiindex.SQLITE_STEP, run=apiindex.ApiIndex().backfill),
          Step(5, "index documents by meeting (joins from meetings to their document)", apiindex.SQLITE_STEP_5),
-         Step(6, blobs.STEP_DESCRIPTION, blobs.SQLITE_STEP)]
+         Step(6, blobs.STEP_DESCRIPTION, blobs.SQLITE_STEP),
+         Step(7, treatrefs.STEP_DESCRIPTION, treatrefs.SQLITE_STEP, run=treatrefs.TreatmentRefs().backfill)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
