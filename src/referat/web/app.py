@@ -208,7 +208,10 @@ class Portal:
                 raise BadRequest(f"Side {p.page} findes ikke; søgningen har {total} resultater.", 404)
         data.update(hits=[views.hit(h) for h in result.hits], total=total, facets=facets.as_dict(),
                     pages=max(1, -(-total // PAGE_SIZE)))
-        return "search.html", self._search_json(data) if _wants_json(request) else data
+        if _wants_json(request):
+            return "search.html", self._search_json(data)
+        data["facet_blocks"] = views.facet_blocks(p, data["facets"])
+        return "search.html", data
 
     @staticmethod
     def _search_json(data: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from .. import canonical
 from ..model import AgendaItem, ImportedMeeting, Person
 from ..persons import person_key
@@ -128,3 +130,27 @@ def case_item(c: CaseItem) -> dict[str, Any]:
     return {"meeting_id": c.meeting_id, "url": f"/moede/{c.meeting_id}/punkt/{c.number}",
             "municipality": c.municipality, "committee": c.committee, "start": _iso(c.start), "number": c.number,
             "title": c.title, "outcome": c.outcome if c.public else None, "public": c.public, "case_id": c.case_id}
+
+
+#: the facets of a results page: (heading, URL parameter attribute, key in ``Facets.as_dict``)
+FACETS = (("Kommune", "municipality"), ("Udvalg", "committee"), ("År", "year"), ("Udfald", "outcome"),
+          ("KLE-emne", "kle"), ("Person", "person"))
+
+
+def facet_blocks(params: Any, facets: dict[str, list[dict[str, Any]]] | None) -> list[tuple[str, Markup]]:
+    """(heading, the ``<li>`` links of its values) for each facet with values.  A results page lists up to
+    180 values, each a link to the search narrowed by it; written here rather than in the template, where
+    those links took ~1 ms of the page's ~1.5 ms of rendering."""
+    out = []
+    for label, key in FACETS:
+        values = (facets or {}).get(key) or []
+        if not values:
+            continue
+        lines = []
+        for v in values:
+            value = v["value"]
+            href = params.url(**{key: int(value) if key == "year" else value})
+            text = outcome_label(value) if key == "outcome" else (v.get("label") or value)
+            lines.append(f'      <li><a href="{escape(href)}">{escape(text)}</a> <span class="count">{v["count"]}</span></li>')
+        out.append((label, Markup("\n".join(lines))))
+    return out
