@@ -9,6 +9,7 @@ a visitor can cause is a ``BadRequest``/``NotFound`` with a Danish message and a
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import os
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
 
+import anyio
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -87,6 +90,8 @@ def _wants_json(request: Request) -> bool:
 
 #: how long a request waits for another thread computing the same page before computing it itself
 JOIN_SECONDS = 30.0
+#: pages computed at once per server process (one in the store, one rendering)
+COMPUTING = 2
 
 
 class Portal:
@@ -100,6 +105,7 @@ class Portal:
         # rendered pages until the archive changes (web/cache.py), shared by the server's processes
         self.cache = ResponseCache(shared=SharedPages.for_archive(archive_id) if archive_id else None)
         self.facets = Memo()  # facet counts per query and filters, shared by a search's pages and sort orders
+        self._limiter: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
 
     # -- rendering -------------------------------------------------------------------
     def render(self, request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
@@ -124,17 +130,15 @@ class Portal:
                 await run_in_threadpool(self._sync_cache)
             if (cached := self.cache.get(key)) is not None:
                 return cached
-            return await run_in_threadpool(compute, request, key)
-
-        def compute(request: Request, key: str) -> Response:
             running = self.cache.join(key)
-            if running is not None:  # another thread is computing this very page: wait for it
-                running.wait(JOIN_SECONDS)
+            if running is not None:  # another request is computing this very page: wait for it (not in a
+                # computing thread, which the pages others wait for would need)
+                await anyio.to_thread.run_sync(running.wait, JOIN_SECONDS)
                 if (cached := self.cache.get(key)) is not None:
                     return cached
-                return fresh(request, key)
+                return await anyio.to_thread.run_sync(fresh, request, key, limiter=self._computing())
             try:
-                return fresh(request, key)
+                return await anyio.to_thread.run_sync(fresh, request, key, limiter=self._computing())
             finally:
                 self.cache.done(key)
 
@@ -163,6 +167,15 @@ class Portal:
                 log.warning("referat error on %s: %s", request.url.path, exc)
                 return self.error(request, 400, "Forespørgslen kunne ikke gennemføres.")
         return endpoint
+
+    def _computing(self) -> anyio.CapacityLimiter:
+        """The threads computing pages, ``COMPUTING`` at a time, the rest waiting in arrival order.  The
+        handlers take turns on the store anyway (``lock``); letting dozens of threads wait on that lock made
+        the order in which they got it a lottery (the 99th percentile four times the mean under load)."""
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._limiter[0] is not loop:
+            self._limiter = (loop, anyio.CapacityLimiter(COMPUTING))
+        return self._limiter[1]
 
     def _sync_cache(self) -> object:
         """Drop cached pages if the archive changed; returns the archive's generation."""
