@@ -6,7 +6,9 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +47,27 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"the real documents are missing: {SHARED} (set REFERAT_SHARED)")
     return SHARED
+
+
+# Every real document in one store per backend, built once per test session (per xdist worker) and shared by the
+# test modules that only read it; a module that writes builds its own (``backends.real_archive``).
+@pytest.fixture(scope="session")
+def real_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from .backends import real_archive
+
+    with real_archive("sqlite", tmp_path_factory.mktemp("real-sqlite")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def real_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from .backends import real_archive
+
+    with real_archive("postgres", tmp_path_factory.mktemp("real-postgres")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def real_store(request: pytest.FixtureRequest) -> Any:
+    """The shared real archive of each backend, read only."""
+    return request.getfixturevalue(f"real_{request.param}")

@@ -21,7 +21,6 @@ from referat.store.sqlite import SQLiteStore
 from referat.web import create_app
 from referat.web.feeds import fold, ical_text
 
-from .backends import real_archive
 from .conftest import SHARED
 
 SPEC = "https://schema.oparl.org/1.1/"
@@ -31,9 +30,8 @@ TYPES = ["System", "Body", "Organization", "Person", "Membership", "Meeting", "A
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with real_archive("sqlite", tmp_path_factory.mktemp("api")) as s:
-        yield s
+def store(real_sqlite):  # the shared real archive (conftest)
+    return real_sqlite
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import pytest
 
 
 from . import test_api
-from .backends import real_archive
 
 for _name in dir(test_api):
     if _name.startswith("test_") or _name in ("client", "objects"):
@@ -15,6 +14,5 @@ for _name in dir(test_api):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):  # noqa: F811 (replaces the SQLite store of test_api)
-    with real_archive("postgres", tmp_path_factory.mktemp("apipg")) as s:
-        yield s
+def store(real_postgres):  # noqa: F811 (replaces the SQLite store of test_api)
+    return real_postgres

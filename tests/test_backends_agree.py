@@ -13,7 +13,6 @@ import pytest
 from referat.search.query import parse
 from referat.store.base import SearchFilters
 
-from .backends import real_archive
 
 QUERIES = ["udvalget", "strategi", "beskæftigelsesstrategien", "erhvervs politik", "erhvervspolitik",
            "ankestyrelse*", '"10,86 mio. kr."', "15.00.00-A00-10-23", "måløv", "strategi -kontrol",
@@ -25,10 +24,8 @@ FILTERS = [SearchFilters(), SearchFilters(municipality="aarhus"), SearchFilters(
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    with real_archive("sqlite", tmp_path_factory.mktemp("a")) as a, \
-            real_archive("postgres", tmp_path_factory.mktemp("b")) as b:
-        yield [a, b]
+def stores(real_sqlite, real_postgres):  # the shared real archives (conftest)
+    return [real_sqlite, real_postgres]
 
 
 def _found(store, query, filters, sort="relevance"):

@@ -23,7 +23,7 @@ import pytest
 
 from referat.persons import person_key
 
-from .backends import in_ci, real_archive
+from .backends import in_ci
 
 HERE = Path(__file__).resolve().parent / "browser"
 SHOTS = HERE / "shots"
@@ -40,9 +40,8 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with real_archive("sqlite", tmp_path_factory.mktemp("browser")) as s:
-        yield s
+def store(real_sqlite):  # the shared real archive (conftest)
+    return real_sqlite
 
 
 @pytest.fixture(scope="module")

@@ -21,15 +21,13 @@ from referat.search.query import parse
 from referat.store.base import SearchFilters
 from referat.web import create_app
 
-from .backends import BACKENDS, real_archive
 
 QUERY = "udvalget OR indstillingen OR budget"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(request, tmp_path_factory):
-    with real_archive(request.param, tmp_path_factory.mktemp(request.param)) as s:
-        yield s
+@pytest.fixture(scope="module")
+def store(real_store):  # the shared real archive of each backend (conftest)
+    return real_store
 
 
 def matched(store, filters=SearchFilters()):

@@ -13,7 +13,6 @@ from referat.search.analyzer import compound_parts, stem, words
 from referat.search.inflect import variant_stems
 from referat.search.query import parse
 
-from .backends import BACKENDS, real_archive
 
 JOINED = [("budget", "budgettet"), ("budgetterne", "budget"), ("regel", "reglerne"), ("center", "centret"),
           ("centrene", "center"), ("teater", "teatret"), ("kapitel", "kapitlet"), ("cykel", "cykler"),
@@ -37,10 +36,9 @@ def test_numbers_and_prefixes_are_left_alone():
     assert variant_stems("2025") == frozenset() and variant_stems("10,86") == frozenset()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(request, tmp_path_factory):
-    with real_archive(request.param, tmp_path_factory.mktemp(request.param)) as s:
-        yield s
+@pytest.fixture(scope="module")
+def store(real_store):  # the shared real archive of each backend (conftest)
+    return real_store
 
 
 @pytest.mark.parametrize("query, only_form", [("centret", "center"), ("cykler", "cykel"), ("barn", "børn"),

@@ -15,20 +15,19 @@ from referat.search.relevance import load, score, synthetic_archive
 from referat.store import open_store
 from referat.synth import national, vocabulary_from
 
-from .backends import BACKENDS, real_archive, target
+from .backends import BACKENDS, target
 from .conftest import real_documents
 
 QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.toml"
 SYNTHETIC = Path(__file__).resolve().parent / "relevance" / "synthetic.toml"
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
-def test_relevance_does_not_regress(kind, tmp_path):
+def test_relevance_does_not_regress(real_store):
+    kind = "sqlite" if type(real_store).__name__ == "SQLiteStore" else "postgres"
     queries = load(QUERIES)
     assert len(queries) >= 40
     baseline = tomllib.loads(QUERIES.read_text("utf-8"))["baseline"]
-    with real_archive(kind, tmp_path) as store:
-        report = score(store, queries)
+    report = score(real_store, queries)
     misses = [(s.query.q, s.rank, s.top[:3]) for s in report.scores if s.found < len(s.query.expect)]
     assert report.mrr >= baseline[kind]["mrr"] - baseline["margin"], misses
     assert report.recall_at_10 >= baseline[kind]["recall_at_10"] - baseline["margin"], misses

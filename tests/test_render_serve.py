@@ -16,13 +16,11 @@ from referat.cli import main
 from referat.importer import parse_bytes
 from referat.web import create_app
 
-from .backends import BACKENDS, real_archive
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(request, tmp_path_factory):
-    with real_archive(request.param, tmp_path_factory.mktemp("render")) as s:
-        yield s
+@pytest.fixture(scope="module")
+def store(real_store):  # the shared real archive of each backend (conftest)
+    return real_store
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,11 @@ import pytest
 from referat.search.query import parse
 from referat.store.base import SearchFilters
 
-from .backends import BACKENDS, real_archive
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(request, tmp_path_factory):
-    with real_archive(request.param, tmp_path_factory.mktemp("db")) as s:
-        yield s
+@pytest.fixture(scope="module")
+def store(real_store):  # the shared real archive of each backend (conftest)
+    return real_store
 
 
 TOP3 = [

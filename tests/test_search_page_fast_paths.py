@@ -35,16 +35,14 @@ from referat.store.base import SearchFilters
 from referat.web import create_app
 from referat.web.params import SearchParams
 
-from .backends import BACKENDS, real_archive
 
 QUERIES = ["udvalget", "budget", "indstillingen OR beslutning", "skole trivsel", "beskæftigelsesindsats", "ældre",
            "strat*", '"taget til efterretning"', "10,86 mio", "kommune -budget", "Børn OR unge", "2013", "økonomi"]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def store(request, tmp_path_factory):
-    with real_archive(request.param, tmp_path_factory.mktemp(request.param)) as s:
-        yield s
+@pytest.fixture(scope="module")
+def store(real_store):  # the shared real archive of each backend (conftest)
+    return real_store
 
 
 def test_facet_total_is_the_match_count(store):

@@ -12,13 +12,11 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
 
 from referat.web import create_app
 
-from .backends import real_archive
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with real_archive("sqlite", tmp_path_factory.mktemp("web")) as s:
-        yield s
+def store(real_sqlite):  # the shared real archive (conftest)
+    return real_sqlite
 
 
 @pytest.fixture(scope="module")

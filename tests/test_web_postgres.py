@@ -11,7 +11,6 @@ import pytest
 
 
 from . import test_web
-from .backends import real_archive
 
 for _name in dir(test_web):
     if _name.startswith("test_") or _name == "client":
@@ -19,6 +18,5 @@ for _name in dir(test_web):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):  # noqa: F811 (replaces the SQLite store of test_web)
-    with real_archive("postgres", tmp_path_factory.mktemp("webpg")) as s:
-        yield s
+def store(real_postgres):  # noqa: F811 (replaces the SQLite store of test_web)
+    return real_postgres
