@@ -112,7 +112,8 @@ def test_migration_backfills_people_of_stored_meetings(kind, tmp_path):
         s = open_store(where)
         meeting_id = s.save(_record("m1", people=[("Anja Holtze", "A", True)])).meeting_id
         conn = s.db if kind == "sqlite" else s.conn
-        undo_5 = ["DROP INDEX meetings_committee", "DROP INDEX meetings_id_times", "DROP INDEX documents_meeting"]
+        undo_5 = ["ALTER TABLE index_pending DROP COLUMN seq", "DROP INDEX meetings_committee",
+                  "DROP INDEX meetings_id_times", "DROP INDEX documents_meeting"]
         for sql in ["DROP TABLE treatment_refs", "DROP TABLE blobs"] + (undo_5 if kind == "sqlite" else []) + UNDO_STEP_3:
             conn.execute(sql)
         s.close()

@@ -80,3 +80,30 @@ def test_a_failing_batch_keeps_the_records_before_the_bad_one(tmp_path):
         assert sum(m.items for m in store.meetings()) == sum(len(r.meeting.items) for r in synthetic[:3])
         assert {r.status for r in store.save_many(synthetic)} == {"unchanged", "new"}
         assert len(store.meetings()) == len(synthetic)
+
+
+def test_a_meeting_saved_again_while_another_process_flushes_stays_queued(tmp_path):
+    """A flush reads the queue, indexes those meetings and then clears their entries; a new version saved in
+    between (by another process) must not lose its entry, or the index would keep the old version for good."""
+    from referat.search.query import parse
+
+    path = tmp_path / "a.db"
+    flusher, importer_ = SQLiteStore(path, autoflush=False), SQLiteStore(path, autoflush=False)
+    first = importer.parse_file(SEED)
+    meeting_id = flusher.save(first).meeting_id
+    apply = flusher.index.apply
+
+    def apply_while_the_other_process_saves(meetings):
+        batch = list(meetings)  # the rows of the first version are read ...
+        assert importer_.save(changed_version(first)).status == "replaced"  # ... then the new version lands
+        return apply(batch)
+
+    flusher.index.apply = apply_while_the_other_process_saves
+    flusher.flush()
+    flusher.index.apply = apply
+    assert flusher.db.execute("SELECT meeting_id FROM index_pending").fetchall() == [(meeting_id,)]
+    flusher.flush()  # the next flush (of any process) indexes the new version
+    hits = flusher.search(parse("afviste indstillingen"), limit=5).hits
+    assert [h.meeting_id for h in hits] and {h.meeting_id for h in hits} == {meeting_id}
+    assert flusher.db.execute("SELECT count(*) FROM index_pending").fetchone() == (0,)
+    flusher.close(), importer_.close()

@@ -63,7 +63,7 @@ def _backfill_persons(db: sqlite3.Connection) -> None:
     for meeting_id, payload in db.execute("SELECT id, canonical FROM meetings").fetchall():
         persons = "\n".join(meeting_persons(canonical.loads(payload).meeting))
         db.execute("UPDATE meetings SET persons=? WHERE id=?", (persons, meeting_id))
-    db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
+    db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
 
 
 #: the SQLite schema history; append steps, never edit an applied one
@@ -74,7 +74,9 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(4, apiindex.STEP_DESCRIPTION, apiindex.SQLITE_STEP, run=apiindex.ApiIndex().backfill),
          Step(5, "index documents by meeting (joins from meetings to their document)", apiindex.SQLITE_STEP_5),
          Step(6, blobs.STEP_DESCRIPTION, blobs.SQLITE_STEP),
-         Step(7, treatrefs.STEP_DESCRIPTION, treatrefs.SQLITE_STEP, run=treatrefs.TreatmentRefs().backfill)]
+         Step(7, treatrefs.STEP_DESCRIPTION, treatrefs.SQLITE_STEP, run=treatrefs.TreatmentRefs().backfill),
+         Step(8, "index queue entries count their meeting's saves (a save during a flush stays queued)",
+              "ALTER TABLE index_pending ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -137,7 +139,7 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
         self.index = SearchIndex(None if self.path == ":memory:" else Path(self.path + ".index"))
         if self.index.rebuilt:  # the index was made by an older referat: index every meeting again
-            self.db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
+            self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
         self.flush()
 
     def _people(self) -> tuple[sqlite3.Connection, PeopleTables]:
@@ -222,21 +224,24 @@ class SQLiteStore(Store):
         blobs.sqlite_put(self.db, record)
         blobs.sqlite_drop(self.db, old_shas)
         self._insert_items(meeting_id, record)
-        self.db.execute("INSERT OR IGNORE INTO index_pending VALUES(?)", (meeting_id,))
+        # queued, or queued again: a new ``seq`` tells a flush running meanwhile that this version is not indexed
+        self.db.execute("INSERT INTO index_pending(meeting_id) VALUES(?) ON CONFLICT(meeting_id) DO UPDATE"
+                        " SET seq = seq + 1", (meeting_id,))
         return SaveResult(meeting_id, status)
 
     def flush(self) -> int:
         """Apply queued meeting changes to the search index; returns items indexed."""
-        pending = [r[0] for r in self.db.execute("SELECT meeting_id FROM index_pending ORDER BY meeting_id")]
-        if not pending:
+        queued = self.db.execute("SELECT meeting_id, seq FROM index_pending ORDER BY meeting_id").fetchall()
+        if not queued:
             return 0
-        added = self.index.apply((mid, self._rows(mid)) for mid in pending)
+        added = self.index.apply((mid, self._rows(mid)) for mid, _ in queued)
         # Retired rows outlive the index switch by a grace period, so a reader still holding the
         # previous index snapshot finds the version it ranked.
         horizon = time.time() - RETIRED_GRACE_SECONDS
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.executemany("DELETE FROM index_pending WHERE meeting_id=?", [(m,) for m in pending])
+            # only the versions indexed: a meeting saved again meanwhile (by another process) stays queued
+            self.db.executemany("DELETE FROM index_pending WHERE meeting_id=? AND seq=?", queued)
             self.db.execute("DELETE FROM item_cases WHERE item_id IN"
                             " (SELECT id FROM items WHERE retired > 0 AND retired < ?)", (horizon,))
             self.db.execute("DELETE FROM items WHERE retired > 0 AND retired < ?", (horizon,))
@@ -250,7 +255,7 @@ class SQLiteStore(Store):
     def reindex(self) -> int:
         """Empty the search index and index every stored meeting again."""
         self.index.clear()
-        self.db.execute("INSERT OR IGNORE INTO index_pending SELECT id FROM meetings")
+        self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
         return self.flush()
 
     def _rows(self, meeting_id: int) -> list[tuple[int, ItemRow]]:
