@@ -49,6 +49,15 @@ def test_canonical_round_trip(doc):
     assert canonical.loads(canonical.dumps(record)) == record
 
 
+def test_compact_form_is_the_same_value(doc):
+    """The stores keep ``compact`` (orjson): the same JSON value as ``to_dict``, read back to the same record."""
+    record = importer.parse_file(doc)
+    record.source = b"%PDF bytes are never part of it"
+    text = canonical.compact(record)
+    assert json.loads(text) == canonical.to_dict(record) and "\n" not in text
+    assert canonical.loads(text) == record
+
+
 def test_every_real_document_has_a_golden():
     missing = [d.name for d in real_documents() if not golden_path(d).exists()]
     assert real_documents() and missing == []

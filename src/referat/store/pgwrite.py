@@ -110,7 +110,7 @@ class BatchWriter:
             if doc.sha256 in stored:
                 results.append(SaveResult(int(stored[doc.sha256]), "unchanged"))
                 continue
-            payload = clean(json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True))
+            payload = clean(canonical.compact(record))
             start = m.start.isoformat() if m.start else None
             persons = clean("\n".join(meeting_persons(m)))
             if keys[n] in existing:

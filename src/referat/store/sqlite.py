@@ -197,7 +197,7 @@ class SQLiteStore(Store):
             return SaveResult(row[0], "unchanged")
         key = meeting_key(record)
         m = record.meeting
-        payload = json.dumps(canonical.to_dict(record), ensure_ascii=False, sort_keys=True)
+        payload = canonical.compact(record)
         start = m.start.isoformat() if m.start else None
         persons = "\n".join(meeting_persons(m))
         old = self.db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
