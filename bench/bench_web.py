@@ -102,12 +102,12 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
-def serve(db: Path, port: int, cache: bool, workers: int, pages: Path) -> subprocess.Popen[bytes]:
+def serve(db: Path, port: int, cache: bool, workers: int, pages: Path, access_log: bool) -> subprocess.Popen[bytes]:
     # every run starts with empty caches: its own folder for the pages the server processes share
     env = dict(os.environ, REFERAT_CACHE="1" if cache else "0", REFERAT_PAGE_CACHE=str(pages))
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "referat"), "--db", str(db), "serve", "--host",
-                             "127.0.0.1", "--port", str(port), "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    command = [str(ROOT / ".venv" / "bin" / "referat"), "--db", str(db), "serve", "--host", "127.0.0.1", "--port",
+               str(port), "--workers", str(workers)] + ([] if access_log else ["--no-access-log"])
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600  # the first open may migrate the archive
     while True:
         try:
@@ -151,6 +151,7 @@ def main() -> None:
     ap.add_argument("--urls", type=int, default=2000, help="distinct URLs per page type")
     ap.add_argument("--only", choices=["off", "zipf", "warm"], action="append",
                     help="run only these workloads (default: all three)")
+    ap.add_argument("--no-access-log", action="store_true", help="referat serve --no-access-log")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="referat serve --workers")
     args = ap.parse_args()
     db = ROOT / "var" / f"bench-{args.items}.db"
@@ -175,7 +176,8 @@ def main() -> None:
         for label, cache, sequences, warm_first in runs:
             print(f" {label}:")
             port = free_port()
-            proc = serve(db, port, cache, args.workers, Path(tmp) / f"pages-{len(label)}-{port}")
+            pages_folder = Path(tmp) / f"pages-{len(label)}-{port}"
+            proc = serve(db, port, cache, args.workers, pages_folder, not args.no_access_log)
             try:
                 for name, urls in sequences.items():
                     script = Path(tmp) / f"{name}.lua"

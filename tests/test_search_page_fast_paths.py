@@ -108,14 +108,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_with_two_workers(tmp_path):
+@pytest.mark.parametrize("workers, access_log", [("2", True), ("1", False)])
+def test_serve_with_two_workers(tmp_path, workers, access_log):
     root = Path(__file__).resolve().parent.parent
     shared = Path(os.environ.get("REFERAT_SHARED", root.parent / "shared"))
     db = tmp_path / "a.db"
     cli = [str(Path(sys.executable).with_name("referat")), "--db", str(db)]
     subprocess.run(cli + ["import", str(next((shared / "seeds").glob("*.txt")))], check=True, capture_output=True)
     port = _free_port()
-    proc = subprocess.Popen(cli + ["serve", "--port", str(port), "--workers", "2"], stdout=subprocess.PIPE,
+    flags = ["--workers", workers] + ([] if access_log else ["--no-access-log"])
+    proc = subprocess.Popen(cli + ["serve", "--port", str(port), *flags], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -130,4 +132,5 @@ def test_serve_with_two_workers(tmp_path):
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
-    assert out.count("Started server process") == 2, out  # two worker processes, each with its own store
+    assert out.count("Started server process") == int(workers), out  # worker processes, each its own store
+    assert ("GET /soeg.json?q=udvalget" in out) is access_log, out  # a line per request, or none

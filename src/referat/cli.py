@@ -188,20 +188,22 @@ def copy_cmd(source: str, destination: str, verify: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="server processes, each with its own store connection; one per CPU core serves the most")
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="a line per request on the standard error (off behind a proxy that logs)")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the public portal (Danish HTML and JSON) over the archive."""
     import uvicorn
 
     from .web import create_app
 
     if workers == 1:
-        uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info", access_log=access_log)
         return
     open_store(ctx.obj["db"]).close()  # a clear message now if the archive cannot be opened, not one per worker
     os.environ["REFERAT_DB"] = ctx.obj["db"]  # the workers are new processes: they open the store themselves
     uvicorn.run("referat.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="info")
+                log_level="info", access_log=access_log)
 
 
 main.add_command(council_cmd)
