@@ -122,7 +122,7 @@ def test_a_later_item_printing_this_treatment_is_in_its_history(archive):
     assert rows[0]["committee"] == "Erhvervs-, Beskæftigelses- og Uddannelsesudvalget"
     assert client.get(f"/moede/{earlier}/punkt/2.json").json()["treatments"] == []  # the line names item 3
     html = client.get(f"/moede/{earlier}/punkt/3").text
-    assert f'href="/moede/{seed}/punkt/7"' in html
+    assert f'href="/moede/{seed}/punkt/7"' in html and "(henviser til dette punkt)" in html
 
 
 def _naming(sha: str, *, public: bool, body: str | None = "Økonomiudvalget", number: str = "4",
