@@ -134,3 +134,22 @@ def test_serve_with_two_workers(tmp_path, workers, access_log):
         out, _ = proc.communicate(timeout=30)
     assert out.count("Started server process") == int(workers), out  # worker processes, each its own store
     assert ("GET /soeg.json?q=udvalget" in out) is access_log, out  # a line per request, or none
+
+
+def test_remembered_snippets_are_the_snippets(store, monkeypatch):
+    """A store's snippets by (item id, query) are exactly ``snippet``'s, made once, and bounded."""
+    memo = snippets.ItemSnippets(size=3)
+    made = []
+    real = snippets.snippet
+    monkeypatch.setattr(snippets, "snippet", lambda text, query: made.append(1) or real(text, query))
+    hits = store.search(parse("udvalget"), limit=5).hits
+    texts = {h.item_id: " ".join(s.text for s in store.get(h.meeting_id).meeting.items[0].sections) for h in hits}
+    query = parse("udvalget")
+    made.clear()  # (the store's own search made some)
+    for item_id, text in list(texts.items())[:3]:
+        assert memo(item_id, text, query) == real(text, query)
+        assert memo(item_id, text, query) == real(text, query)
+    assert len(made) == 3  # each once
+    assert memo(hits[0].item_id, "Udvalget tiltrådte.", parse("tiltrådte")) == real("Udvalget tiltrådte.", parse("tiltrådte"))
+    assert len(memo.made) == 3  # the oldest gave way
+    assert [h.snippet for h in store.search(query, limit=5).hits] == [h.snippet for h in hits]  # the store's own

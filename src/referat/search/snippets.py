@@ -9,6 +9,7 @@ off the hot path of ranking.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from .analyzer import WORD, compound_parts, stem
@@ -144,6 +145,28 @@ def snippet(text: str, query: Query, *, width: int = 220) -> str:
         pos = e
     out.append(flat[pos:end])
     return ("…" if start else "") + "".join(out) + ("…" if end < len(flat) else "")
+
+
+class ItemSnippets:
+    """One store's snippets already made, by (item id, query): the same query's top items come back under
+    other filters, sort orders and pages, and an item's text never changes under its id (a new version of a
+    meeting gets new item ids, and ids are never reused).  Per store: ids mean nothing across archives."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self.made: dict[tuple[int, Query], str] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, item_id: int, text: str, query: Query) -> str:
+        key = (item_id, query)
+        found = self.made.get(key)
+        if found is None:
+            found = snippet(text, query)
+            with self.lock:
+                if len(self.made) >= self.size:
+                    self.made.pop(next(iter(self.made)), None)
+                self.made[key] = found
+        return found
 
 
 def to_terminal(text: str) -> str:

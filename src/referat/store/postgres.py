@@ -30,7 +30,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.parallel import prefetch
 from ..search.query import Query
-from ..search.snippets import snippet
+from ..search.snippets import ItemSnippets
 from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
                    index_filters)
 from .migrations import MigrationTarget, Step, latest, migrate
@@ -152,6 +152,7 @@ class PostgresStore(Store):
     def __init__(self, url: str, *, autoflush: bool = True, index_dir: str | Path | None = None) -> None:
         self.url = url
         self.autoflush = autoflush
+        self.snippets = ItemSnippets()
         try:
             self.conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
@@ -273,7 +274,7 @@ class PostgresStore(Store):
             self.log_index.catch_up()
         hits = [Hit(item_id=item_id, meeting_id=int(r[1]), municipality=r[2], committee=r[3], start=_day(r[4]),
                     number=r[5], title=r[6], outcome=r[7], public=bool(r[8]), score=score,
-                    snippet=snippet(r[9], query))
+                    snippet=self.snippets(int(r[0]), r[9], query))
                 for item_id, score in ranked if (r := rows.get(item_id))]
         return SearchResult(query=query.text, hits=hits, total=total)
 

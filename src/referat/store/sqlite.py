@@ -27,7 +27,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, item_rows, meeting_persons
 from ..search.parallel import prefetch
 from ..search.query import Query
-from ..search.snippets import snippet
+from ..search.snippets import ItemSnippets
 from .migrations import MigrationTarget, Step, latest, migrate
 from . import apiindex, blobs, treatrefs
 from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
@@ -122,6 +122,7 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
         self.path = str(path)
         self.autoflush = autoflush
+        self.snippets = ItemSnippets()
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -391,7 +392,7 @@ class SQLiteStore(Store):
                 break
         hits = [Hit(item_id=r[0], meeting_id=r[1], municipality=r[2], committee=r[3],
                     start=datetime.fromisoformat(r[4]) if r[4] else None, number=r[5], title=r[6], outcome=r[7],
-                    public=bool(r[8]), score=score, snippet=snippet(r[9], query))
+                    public=bool(r[8]), score=score, snippet=self.snippets(int(r[0]), r[9], query))
                 for item_id, score in ranked if (r := rows.get(item_id))]
         return SearchResult(query=query.text, hits=hits, total=total)
 
