@@ -71,3 +71,18 @@ def real_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def real_store(request: pytest.FixtureRequest) -> Any:
     """The shared real archive of each backend, read only."""
     return request.getfixturevalue(f"real_{request.param}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A new, empty store of each backend for one test."""
+    from referat.store import open_store
+
+    from .backends import target
+
+    with target(request.param, tmp_path) as where:
+        store = open_store(where)
+        try:
+            yield store
+        finally:
+            store.close()

@@ -67,12 +67,9 @@ def _record(sha: str, *, people: list[tuple[str, str | None, bool]], day: int = 
     return ImportedMeeting(Document(sha, f"{sha}.txt", "text", "test", "1"), meeting)
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    with target(request.param, tmp_path) as where:
-        s = open_store(where)
-        yield s
-        s.close()
+@pytest.fixture
+def store(fresh_store):  # a new store of each backend (conftest)
+    return fresh_store
 
 
 def test_participants_are_written_with_the_meeting_and_replaced_with_it(store):

@@ -37,12 +37,9 @@ def _blobs(store) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in db.execute("SELECT sha256, length(data) FROM blobs").fetchall()}
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    with target(request.param, tmp_path) as where:
-        s = open_store(where)
-        yield s
-        s.close()
+@pytest.fixture
+def store(fresh_store):  # a new store of each backend (conftest)
+    return fresh_store
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
