@@ -107,3 +107,22 @@ def test_a_meeting_saved_again_while_another_process_flushes_stays_queued(tmp_pa
     assert [h.meeting_id for h in hits] and {h.meeting_id for h in hits} == {meeting_id}
     assert flusher.db.execute("SELECT count(*) FROM index_pending").fetchone() == (0,)
     flusher.close(), importer_.close()
+
+
+def test_a_bulk_import_checkpoints_its_wal_rarely_and_once_at_the_end(tmp_path):
+    from referat.store.sqlite import BULK_CHECKPOINT_PAGES
+
+    path = tmp_path / "a.db"
+    store = SQLiteStore(path)
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    store.autoflush = False
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone() == (BULK_CHECKPOINT_PAGES,)
+    before = path.stat().st_size
+    store.save_many(list(national(vocabulary_from(real_documents()), 2000, seed=3)))
+    store.flush()
+    wal = path.with_name("a.db-wal").stat().st_size
+    assert wal > 1000 * 4096 and path.stat().st_size == before  # past SQLite's usual checkpoint, none yet
+    store.autoflush = True  # the import is over: its pages go into the file now
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    assert path.stat().st_size > before + wal // 4
+    store.close()

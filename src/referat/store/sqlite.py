@@ -114,6 +114,8 @@ class _Target(MigrationTarget):
 
 #: the page cache per connection, KiB
 CACHE_KIB = 65_536
+#: WAL pages between checkpoints during a bulk import (4 KiB each: the WAL grows to ~400 MiB at most)
+BULK_CHECKPOINT_PAGES = 100_000
 #: how long replaced items stay readable after the index switched to their successors
 RETIRED_GRACE_SECONDS = 30.0
 
@@ -121,7 +123,7 @@ RETIRED_GRACE_SECONDS = 30.0
 class SQLiteStore(Store):
     def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
         self.path = str(path)
-        self.autoflush = autoflush
+        self._autoflush = autoflush
         self.snippets = ItemSnippets()
         try:
             if self.path != ":memory:":
@@ -134,6 +136,7 @@ class SQLiteStore(Store):
             self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self.autoflush = autoflush
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('archive_id', ?)", (uuid.uuid4().hex,))
             self.archive_id = str(self.db.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
         except sqlite3.DatabaseError as exc:
@@ -142,6 +145,21 @@ class SQLiteStore(Store):
         if self.index.rebuilt:  # the index was made by an older referat: index every meeting again
             self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
         self.flush()
+
+    @property
+    def autoflush(self) -> bool:
+        return self._autoflush
+
+    @autoflush.setter
+    def autoflush(self, value: bool) -> None:
+        """Off for a bulk import: besides leaving the index to ``flush``, the WAL is checkpointed into the file
+        every ``BULK_CHECKPOINT_PAGES`` pages instead of SQLite's 1,000.  A big archive's batch touches pages
+        all over its indexes, and copying them back after every few batches made COMMIT half of the saving time
+        at 2M items (0.17 s of 0.33 s per 2,000 items); a page changed by many batches is now copied once."""
+        was, self._autoflush = self._autoflush, value
+        self.db.execute(f"PRAGMA wal_autocheckpoint={1000 if value else BULK_CHECKPOINT_PAGES}")
+        if value and not was:  # the import is over: its pages into the file now, not at some reader's commit
+            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _people(self) -> tuple[sqlite3.Connection, PeopleTables]:
         return self.db, PEOPLE
