@@ -137,3 +137,21 @@ def test_outcome_classification(text, outcome):
     from referat.vocab import classify_outcome
 
     assert classify_outcome(text) == outcome
+
+
+def test_case_prefix_filter_with_spaces_and_any_case(fresh_store):
+    from datetime import datetime
+
+    from referat.model import AgendaItem, CaseId, Document, ImportedMeeting, Meeting, Section
+
+    items = [AgendaItem(str(n), n, f"Vejsag {n}", case_ids=[CaseId(case, "other")],
+                        sections=[Section("case", "Sagsfremstilling", "Om vejen.")])
+             for n, case in enumerate(["GEO 2023 1234", "GEO 2024 77", "15.00.00-A00-10-23"], start=1)]
+    meeting = Meeting("Ballerup", "Teknik- og Miljøudvalget", "referat", start=datetime(2024, 3, 1, 17), items=items)
+    fresh_store.save(ImportedMeeting(Document("c1", "c1.txt", "text", "test", "1"), meeting))
+
+    def numbers(prefix: str) -> list[str]:
+        return sorted(h.number for h in fresh_store.search(parse("vejen"), SearchFilters(case_prefix=prefix)).hits)
+
+    assert numbers("geo 2023") == ["1"] and numbers("GEO  2023 12") == ["1"]
+    assert numbers("geo") == ["1", "2"] and numbers("15.00.00-a00") == ["3"] and numbers("geo 2025") == []
