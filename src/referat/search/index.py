@@ -33,7 +33,6 @@ from .query import Clause, Query
 
 WS = "referat_ws"
 AUTO_PREFIX_MIN = 4
-MAX_PREFIX_TERMS = 200
 STEM_PREFIX_MIN = 12
 STEM_PREFIX_CUT = 2
 AUTO_PREFIX_BOOST = 0.1  # a continuation of a query word ("udvalget" -> "udvalgets"), times its BM25 score
@@ -198,8 +197,8 @@ class SearchIndex:
         return tantivy.Query.boost_query(q, boost)
 
     def _clause(self, clause: Clause) -> tantivy.Query:
-        """A query word's clause; kept (``COMPILED_CACHE``), since the same words come back under other filters,
-        sort orders and pages, and a word's prefix (regex) clauses cost ~0.3 ms each to build."""
+        """A query word's clause; kept (``COMPILED_CACHE``) until the index changes, since the same words come back
+        under other filters, sort orders and pages, and building one looks its continuations up in the index."""
         compiled = self._clauses.get(clause)
         if compiled is None:
             compiled = self._build_clause(clause)

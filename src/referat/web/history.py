@@ -44,28 +44,28 @@ def case_history(store: Store, meeting_id: int, meeting: Meeting, item: AgendaIt
             continue
         other = _item(store, found.meeting_id, found.number)
         if other is not None:
-            m, it = other
-            rows[key] = {"meeting_id": found.meeting_id, "url": found.url, "municipality": m.municipality,
-                         "committee": m.committee, "start": found.start, "number": it.number, "title": it.title,
-                         "outcome": it.outcome if it.public else None, "public": it.public, "case_id": None,
-                         "printed": True}
+            rows[key] = _row(found.meeting_id, *other, printed=True)
     for ref in _naming_this(store, meeting_id, meeting, item):
         key = (ref.meeting_id, ref.item_number)
         other = None if key in rows else _item(store, ref.meeting_id, ref.item_number)
         if other is not None:
-            m, it = other
-            rows[key] = {"meeting_id": ref.meeting_id, "url": f"/moede/{ref.meeting_id}/punkt/{it.number}",
-                         "municipality": m.municipality, "committee": m.committee,
-                         "start": m.start.isoformat() if m.start else None, "number": it.number, "title": it.title,
-                         "outcome": it.outcome, "public": True, "case_id": None, "names_this": True}
+            rows[key] = _row(ref.meeting_id, *other, names_this=True)
     return sorted(rows.values(), key=lambda r: (r["start"] or "", r["meeting_id"]))
+
+
+def _row(meeting_id: int, m: Meeting, it: AgendaItem, **why: bool) -> dict[str, Any]:
+    """A table row for another meeting's item found by a printed treatment (``why``: which thread)."""
+    return {"meeting_id": meeting_id, "url": f"/moede/{meeting_id}/punkt/{it.number}", "municipality": m.municipality,
+            "committee": m.committee, "start": m.start.isoformat() if m.start else None, "number": it.number,
+            "title": it.title, "outcome": it.outcome if it.public else None, "public": it.public, "case_id": None,
+            **why}
 
 
 def _naming_this(store: Store, meeting_id: int, meeting: Meeting, item: AgendaItem) -> list[PrintedRef]:
     """Other items whose documents print a treatment of this item: the same municipality and day, a body that
     names this committee (or none, when the municipality held meetings of one committee only that day) and
     this item's number (a line naming only the meeting says nothing about which item)."""
-    if meeting.start is None or not hasattr(store, "printed_refs"):
+    if meeting.start is None:
         return []
     day = meeting.start.date()
     refs = [r for r in store.printed_refs(meeting.municipality, day)
