@@ -126,3 +126,42 @@ def test_a_bulk_import_checkpoints_its_wal_rarely_and_once_at_the_end(tmp_path):
     assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
     assert path.stat().st_size > before + wal // 4
     store.close()
+
+
+def test_a_flush_indexes_its_own_saves_without_reading_them_back(tmp_path, monkeypatch):
+    """The rows a save wrote are kept for the next flush of that process (``sqlitewrite.FreshRows``)."""
+    from referat.search.query import parse
+
+    store = SQLiteStore(tmp_path / "a.db", autoflush=False)
+    records = list(national(vocabulary_from(real_documents()), 300, seed=5))
+    store.save_many(records)
+
+    def no_reading_back(meeting_id):
+        raise AssertionError(f"meeting {meeting_id} read back")
+
+    monkeypatch.setattr(store, "_rows", no_reading_back)
+    assert store.flush() == sum(len(r.meeting.items) for r in records)
+    monkeypatch.undo()
+    indexed = {h.item_id for h in store.search(parse("udvalget OR kommune OR budget"), limit=10_000).hits}
+    assert indexed and indexed <= {r[0] for r in store.db.execute("SELECT id FROM items WHERE retired=0")}
+    store.close()
+
+
+def test_kept_rows_never_stand_in_for_a_version_another_process_saved(tmp_path):
+    """Process A saves version 1 and keeps its rows; B indexes it, then saves version 2 of the same meeting.
+    A's next flush must index version 2: a queue entry names the saving transaction, not a per-meeting count
+    that starts again after a flush."""
+    from referat.search.query import parse
+
+    path = tmp_path / "a.db"
+    a, b = SQLiteStore(path, autoflush=False), SQLiteStore(path, autoflush=False)
+    first = importer.parse_file(SEED)
+    meeting_id = a.save(first).meeting_id
+    b.flush()
+    assert b.save(changed_version(first)).status == "replaced"
+    a.flush()
+    hits = a.search(parse("afviste indstillingen"), limit=5).hits
+    assert hits and {h.meeting_id for h in hits} == {meeting_id}
+    live = {r[0] for r in a.db.execute("SELECT id FROM items WHERE retired=0")}
+    assert {h.item_id for h in a.search(parse("udvalget OR tiltrådte OR indstillingen"), limit=100).hits} <= live
+    a.close(), b.close()

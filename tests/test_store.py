@@ -88,7 +88,9 @@ def test_failed_save_leaves_store_unchanged(store, monkeypatch):
         yield from rows[:3]
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(f"{type(store).__module__}.item_rows", crash_half_way)
+    writes = {"referat.store.sqlite": "referat.store.sqlitewrite"}  # where each store's writes take item rows
+    module = type(store).__module__
+    monkeypatch.setattr(f"{writes.get(module, module)}.item_rows", crash_half_way)
     with pytest.raises(RuntimeError):
         store.save(newer)
     assert store.meetings() == before

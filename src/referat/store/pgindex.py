@@ -35,6 +35,7 @@ from ..errors import StoreError
 from ..model import CaseId
 from ..search.index import SearchIndex
 from ..search.indexing import ItemRow
+from .freshrows import FreshRows
 
 #: advisory lock key serialising sequence numbers of ``index_log`` ("referat-index-log")
 LOG_LOCK = 0x7265666572617431
@@ -70,6 +71,7 @@ class LogIndex:
         self.conn = conn
         self.folder = folder
         self.index = SearchIndex(folder)
+        self.fresh = FreshRows()  # rows this process saved, for indexing them without a read
         self._lock = threading.Lock()
         self.applied = 0 if self.index.rebuilt else self._read_mark()
         top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM index_log").fetchone()[0])
@@ -95,17 +97,21 @@ class LogIndex:
         with self._lock:
             # another process sharing this folder may have gone further (applying again would be harmless)
             self.applied = max(self.applied, self._read_mark())
+            fresh = self.fresh.take()
             while True:
                 try:
                     log = self.conn.execute("SELECT seq, meeting_id FROM index_log WHERE seq > %s ORDER BY seq"
                                             " LIMIT %s", (self.applied, LOG_BATCH)).fetchall()
                     if not log:
                         return added
-                    meetings = list(dict.fromkeys(int(m) for _, m in log))
-                    rows = self.conn.execute(ROWS_SQL, (meetings,)).fetchall()
+                    last = {int(m): int(seq) for seq, m in log}  # (in order: a meeting's last entry wins)
+                    # a version this process saved is indexed from the rows it wrote (``freshrows``)
+                    kept = {m: rows for m, (seq, rows) in fresh.items() if last.get(m) == seq}
+                    unread = [m for m in last if m not in kept]
+                    rows = self.conn.execute(ROWS_SQL, (unread,)).fetchall() if unread else []
                 except psycopg.Error as exc:
                     raise StoreError(f"cannot read the PostgreSQL change log: {exc}") from None
-                by_meeting: dict[int, list[tuple[int, ItemRow]]] = {m: [] for m in meetings}
+                by_meeting: dict[int, list[tuple[int, ItemRow]]] = {m: kept.get(m, []) for m in last}
                 for r in rows:
                     by_meeting[int(r[1])].append((int(r[0]), ItemRow(
                         position=r[2], number=r[3], title=r[4], public=bool(r[5]), outcome=r[6],

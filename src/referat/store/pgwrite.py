@@ -15,16 +15,18 @@ copy.  The transaction ends by appending the saved meetings to ``index_log``.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import psycopg
 
 from .. import canonical
-from ..model import ImportedMeeting
+from ..model import CaseId, ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
 from . import blobs
 from .base import SaveResult, meeting_key
+from .freshrows import Rows
 from .people import CREATED_AT, READ_MODELS, PeopleTables
 from .pgindex import LOG_LOCK, RETIRED_GRACE_SECONDS
 
@@ -34,6 +36,19 @@ ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, 
 def clean(text: str) -> str:
     """PostgreSQL text cannot hold NUL."""
     return text.replace("\x00", "")
+
+
+
+def stored(row: ItemRow) -> ItemRow:
+    """The row as the database holds it (as the index reads it back)."""
+    fields = (row.number, row.title, row.municipality, row.committee, row.text, *row.persons,
+              *(c.value for c in row.case_ids))
+    if not any("\x00" in f for f in fields):
+        return row
+    return replace(row, number=clean(row.number), title=clean(row.title), municipality=clean(row.municipality),
+                   committee=clean(row.committee), text=clean(row.text),
+                   case_ids=[CaseId(clean(c.value), c.scheme) for c in row.case_ids],
+                   persons=clean("\n".join(row.persons)).split("\n") if row.persons else [])
 
 #: the people tables (``store.people``) in PostgreSQL's dialect, written in the save transaction
 PEOPLE = PeopleTables("%s", clean)
@@ -80,6 +95,8 @@ class BatchWriter:
         self.rows_of = rows_of  # item_rows, looked up by the store module (tests replace it)
         self.items: list[tuple[int, ItemRow]] = []
         self.log: list[tuple[int, str]] = []
+        self.written: dict[int, Rows] = {}  # meeting id -> the items inserted (the last version in this batch)
+        self.logged: dict[int, int] = {}  # meeting id -> its ``index_log`` number (after ``finish``)
 
     def save_all(self, records: list[ImportedMeeting], wanted: list[int | None] | None = None) -> list[SaveResult]:
         """Save ``records`` in order (``wanted``: ids asked for new meetings, ``referat copy``)."""
@@ -153,6 +170,7 @@ class BatchWriter:
         write_read_models(cur, saved, [r[0] for r in replaced_rows])
         for meeting_id, record in saved:
             self.items.extend((meeting_id, row) for row in self.rows_of(record))
+            self.written[meeting_id] = []
         self.write_items()
         return results
 
@@ -170,6 +188,7 @@ class BatchWriter:
                                 row.outcome, date.fromisoformat(row.date) if row.date else None,
                                 clean(row.municipality), clean(row.committee), clean(row.text)))
                 cases.extend((item_id, clean(c.value), c.scheme) for c in row.case_ids)
+                self.written[meeting_id].append((item_id, stored(row)))
         if cases:
             with cur.copy("COPY item_cases(item_id, value, scheme) FROM STDIN") as copy:
                 for case in cases:
@@ -184,7 +203,13 @@ class BatchWriter:
             return
         cur = self.cur
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
-        cur.execute("INSERT INTO index_log(meeting_id, op) SELECT * FROM unnest(%s::bigint[], %s::text[])",
-                    ([m for m, _ in self.log], [op for _, op in self.log]))
+        logged = cur.execute("INSERT INTO index_log(meeting_id, op) SELECT * FROM unnest(%s::bigint[], %s::text[])"
+                             " RETURNING meeting_id, seq", ([m for m, _ in self.log], [op for _, op in self.log]))
+        for meeting_id, seq in logged.fetchall():
+            self.logged[int(meeting_id)] = max(int(seq), self.logged.get(int(meeting_id), 0))
         cur.execute("DELETE FROM items WHERE retired < now() - make_interval(secs => %s)", (RETIRED_GRACE_SECONDS,))
         self.log.clear()
+
+    def versions(self) -> dict[int, tuple[int, Rows]]:
+        """After commit: the rows written, by meeting, under their log numbers (``freshrows``)."""
+        return {m: (self.logged[m], rows) for m, rows in self.written.items() if m in self.logged}

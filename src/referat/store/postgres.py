@@ -183,6 +183,7 @@ class PostgresStore(Store):
                 writer.finish()
         except psycopg.Error as exc:
             raise StoreError(f"cannot save {record.document.source_name} in PostgreSQL: {exc}") from None
+        self.log_index.fresh.keep(writer.versions())
         if self.autoflush:
             self.flush()
         return result
@@ -198,10 +199,11 @@ class PostgresStore(Store):
                 writer.finish()
         except psycopg.Error:
             return [self.save(record) for record in batch]
+        self.log_index.fresh.keep(writer.versions())
         if self.autoflush:
             self.flush()
         else:  # the index catches up later: have the batch analysed meanwhile
-            prefetch([row for r, record in zip(results, batch) if r.status != "unchanged" for row in item_rows(record)])
+            prefetch([row for rows in writer.written.values() for _, row in rows])
         return results
 
     def flush(self) -> int:

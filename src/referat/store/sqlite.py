@@ -10,13 +10,12 @@ meeting in ``index_pending`` and ``flush`` applies the queue to the index.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import canonical
@@ -24,15 +23,16 @@ from ..errors import NotFound, StoreError
 from ..model import ImportedMeeting
 from ..model import CaseId
 from ..search.index import SearchIndex
-from ..search.indexing import ItemRow, item_rows, meeting_persons
+from ..search.indexing import ItemRow, meeting_persons
 from ..search.parallel import prefetch
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
 from .migrations import MigrationTarget, Step, latest, migrate
 from . import apiindex, blobs, treatrefs
+from .freshrows import FreshRows, Rows
+from .sqlitewrite import BatchWriter, bump
 from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
-from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
-                   meeting_key)
+from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store
 from .base import index_filters as to_index_filters
 
 STEP1 = """
@@ -125,6 +125,7 @@ class SQLiteStore(Store):
         self.path = str(path)
         self._autoflush = autoflush
         self.snippets = ItemSnippets()
+        self._fresh = FreshRows()
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -181,8 +182,6 @@ class SQLiteStore(Store):
             if len(batch) < 2:
                 raise
             return [self.save(record) for record in batch]
-        if not self.autoflush:  # the index catches up later: have the batch analysed meanwhile
-            prefetch([row for r, record in zip(results, batch) if r.status != "unchanged" for row in item_rows(record)])
         return results
 
     def _save_batch(self, records: list[ImportedMeeting], wanted: list[int | None]) -> list[SaveResult]:
@@ -192,68 +191,37 @@ class SQLiteStore(Store):
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"the store is busy: {exc}") from None
+        writer = BatchWriter(self.db)
         try:
-            results = [self._write(record, wanted_id) for record, wanted_id in zip(records, wanted)]
+            results = [writer.write(record, wanted_id) for record, wanted_id in zip(records, wanted)]
+            writer.finish()
             saved = {r.meeting_id: record for r, record in zip(results, records) if r.status != "unchanged"}
             PEOPLE.replace_many(self.db, list(saved.items()),
                                 list(dict.fromkeys(r.meeting_id for r in results if r.status == "replaced")))
-            if saved:
-                self._bump()
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        if writer.generation is not None:
+            self._fresh.keep({m: (writer.generation, rows) for m, rows in writer.written.items()})
         if self.autoflush:
             self.flush()
+        elif writer.written:  # the index catches up later: have the batch analysed meanwhile
+            prefetch([row for rows in writer.written.values() for _, row in rows])
         return results
-
-    def _write(self, record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
-        """One record's rows but the read models, inside the caller's transaction."""
-        doc = record.document
-        row = self.db.execute("SELECT meeting_id FROM documents WHERE sha256=?", (doc.sha256,)).fetchone()
-        if row:
-            blobs.sqlite_put(self.db, record)  # bytes of a document stored before they were kept
-            return SaveResult(row[0], "unchanged")
-        key = meeting_key(record)
-        m = record.meeting
-        payload = canonical.compact(record)
-        start = m.start.isoformat() if m.start else None
-        persons = "\n".join(meeting_persons(m))
-        old = self.db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
-        old_shas: list[str] = []
-        if old:
-            meeting_id, status = old[0], "replaced"
-            old_shas = [r[0] for r in self.db.execute("SELECT sha256 FROM documents WHERE meeting_id=?",
-                                                      (meeting_id,))]
-            self._delete_content(meeting_id)
-            self.db.execute("UPDATE meetings SET canonical=?, start=?, persons=? WHERE id=?",
-                            (payload, start, persons, meeting_id))
-        else:
-            cur = self.db.execute(
-                "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical, persons)"
-                " VALUES(?,?,?,?,?,?,?,?)", (wanted_id, key, m.municipality, m.committee, m.kind, start, payload,
-                                             persons))
-            meeting_id, status = int(cur.lastrowid or 0), "new"
-        self.db.execute(
-            "INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"
-            " size, warnings, imported_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
-            (doc.sha256, meeting_id, doc.source_name, doc.format, doc.importer, doc.importer_version, doc.pages,
-             doc.size, json.dumps(doc.warnings, ensure_ascii=False),
-             datetime.now(timezone.utc).isoformat(timespec="seconds")))
-        blobs.sqlite_put(self.db, record)
-        blobs.sqlite_drop(self.db, old_shas)
-        self._insert_items(meeting_id, record)
-        # queued, or queued again: a new ``seq`` tells a flush running meanwhile that this version is not indexed
-        self.db.execute("INSERT INTO index_pending(meeting_id) VALUES(?) ON CONFLICT(meeting_id) DO UPDATE"
-                        " SET seq = seq + 1", (meeting_id,))
-        return SaveResult(meeting_id, status)
 
     def flush(self) -> int:
         """Apply queued meeting changes to the search index; returns items indexed."""
         queued = self.db.execute("SELECT meeting_id, seq FROM index_pending ORDER BY meeting_id").fetchall()
         if not queued:
             return 0
-        added = self.index.apply((mid, self._rows(mid)) for mid, _ in queued)
+        fresh = self._fresh.take()
+
+        def rows(meeting_id: int, seq: int) -> Rows:
+            kept = fresh.get(meeting_id)  # this process saved that very version: no need to read it back
+            return kept[1] if kept is not None and kept[0] == seq else self._rows(meeting_id)
+
+        added = self.index.apply((mid, rows(mid, seq)) for mid, seq in queued)
         # Retired rows outlive the index switch by a grace period, so a reader still holding the
         # previous index snapshot finds the version it ranked.
         horizon = time.time() - RETIRED_GRACE_SECONDS
@@ -264,7 +232,7 @@ class SQLiteStore(Store):
             self.db.execute("DELETE FROM item_cases WHERE item_id IN"
                             " (SELECT id FROM items WHERE retired > 0 AND retired < ?)", (horizon,))
             self.db.execute("DELETE FROM items WHERE retired > 0 AND retired < ?", (horizon,))
-            self._bump()
+            bump(self.db)  # (what readers see changed: see ``generation``)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -277,7 +245,7 @@ class SQLiteStore(Store):
         self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
         return self.flush()
 
-    def _rows(self, meeting_id: int) -> list[tuple[int, ItemRow]]:
+    def _rows(self, meeting_id: int) -> Rows:
         found = self.db.execute("SELECT persons FROM meetings WHERE id=?", (meeting_id,)).fetchone()
         persons = found[0].split("\n") if found and found[0] else []
         cases: dict[int, list[CaseId]] = {}
@@ -291,22 +259,6 @@ class SQLiteStore(Store):
                                municipality=r[7], committee=r[8], text=r[9], case_ids=cases.get(r[0], []),
                                persons=persons))
                 for r in rows]
-
-    def _delete_content(self, meeting_id: int) -> None:
-        # The old items stay readable (retired) until the index has switched to the new ones: a search
-        # in between finds the old version whole, never a meeting with no items.
-        self.db.execute("UPDATE items SET retired=? WHERE meeting_id=? AND retired=0", (int(time.time()), meeting_id))
-        self.db.execute("DELETE FROM documents WHERE meeting_id=?", (meeting_id,))
-
-    def _insert_items(self, meeting_id: int, record: ImportedMeeting) -> None:
-        for row in item_rows(record):
-            cur = self.db.execute(
-                "INSERT INTO items(meeting_id, position, number, title, public, outcome, date, municipality,"
-                " committee, text) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (meeting_id, row.position, row.number, row.title, int(row.public), row.outcome, row.date,
-                 row.municipality, row.committee, row.text))
-            self.db.executemany("INSERT INTO item_cases VALUES(?,?,?)",
-                                [(cur.lastrowid, c.value, c.scheme) for c in row.case_ids])
 
     # -- reading -----------------------------------------------------------------
     def source(self, sha256: str) -> SourceFile:
@@ -361,11 +313,6 @@ class SQLiteStore(Store):
             f" d.meeting_id=m.id {'WHERE ' + where if where else ''}{tail}", (*args, *tail_args))
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]
-
-    def _bump(self) -> None:
-        """Count a change of what readers see (inside the writing transaction): see ``generation``."""
-        self.db.execute("INSERT INTO meta VALUES('generation', '1') ON CONFLICT(key) DO UPDATE"
-                        " SET value = CAST(value AS INTEGER) + 1")
 
     def generation(self) -> object:
         """The archive's id and a counter every saving or indexing transaction moves: the same in every process
