@@ -75,7 +75,7 @@ def batches(records: Iterator[ImportedMeeting], items: int) -> Iterator[list[Imp
 def bulk_import(store: Store, vocab: Vocabulary, n_items: int, flush_items: int) -> tuple[float, float]:
     """(store seconds, generation seconds) for importing the national archive of ``n_items``."""
     store.autoflush = False
-    store_s = gen_s = 0.0
+    store_s = gen_s = flush_s = 0.0
     done = since_flush = 0
     gen = batches(national(vocab, n_items), BATCH_ITEMS)
     while True:
@@ -90,11 +90,14 @@ def bulk_import(store: Store, vocab: Vocabulary, n_items: int, flush_items: int)
         done += n
         since_flush += n
         if since_flush >= flush_items:
+            f = time.perf_counter()
             store.flush()
+            flush_s += time.perf_counter() - f
             since_flush = 0
         store_s += time.perf_counter() - t
         if done % 50_000 < n:
-            progress(f"  {type(store).__name__}: {done:,} items, {done / store_s:,.0f} items/s (store time)")
+            progress(f"  {type(store).__name__}: {done:,} items, {done / store_s:,.0f} items/s (store time;"
+                     f" index updates {flush_s:,.0f} s of {store_s:,.0f} s)")
     t = time.perf_counter()
     store.flush()
     store.autoflush = True  # (SQLite: checkpoints the bulk import's WAL into the file)
