@@ -1,10 +1,10 @@
-"""Analysis for the index in worker processes (``search.parallel``): rows handed to ``prefetch`` while a bulk
-import saves are analysed exactly as rows analysed when indexed, a changed item never gets the analysis of its
-old text, and the bulk-imported archive searches the same with and without prefetching."""
+"""Index documents made in worker processes (``search.parallel``): items handed to ``prefetch`` while a bulk
+import saves become exactly the documents made when indexed, and the bulk-imported archive searches the same
+with and without prefetching."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 
 import pytest
 
@@ -18,36 +18,46 @@ from .conftest import real_documents
 
 
 @pytest.fixture
-def rows():
+def items():
     records = list(national(vocabulary_from(real_documents()), 600))
-    return [row for record in records for row in item_rows(record)]
+    return [(m, m * 1000 + n, row) for m, record in enumerate(records, start=1)
+            for n, row in enumerate(item_rows(record))]
 
 
 @pytest.fixture(autouse=True)
 def two_workers(monkeypatch):
     monkeypatch.setenv("REFERAT_INDEX_WORKERS", "2")
-    yield
-    parallel._ahead.clear()
 
 
-def test_prefetched_rows_are_analysed_as_when_indexed(rows):
-    want = [parallel.analyzed_fields(row) for row in rows]
-    parallel.prefetch(rows[:400])
-    assert len(parallel._ahead) == len({(r.title, r.text) for r in rows[:400]})
-    changed = dataclasses.replace(rows[7], text=rows[7].text + " kloakrenovering")
-    got = list(parallel.analyzed_rows([changed, *rows]))
-    assert got[1:] == want
-    assert got[0] == parallel.analyzed_fields(changed) and "kloakrenovering" in got[0][1]
-    assert not parallel._ahead  # every prefetched row was taken
+def test_prefetched_documents_are_made_as_when_indexed(items):
+    want = [parallel.index_document(item) for item in items]
+    ahead = parallel.Ahead()
+    ahead.prefetch(items[:400])
+    assert len(ahead) == 400
+    got = list(ahead.documents(items))
+    assert got == want
+    assert not len(ahead)  # every prefetched document was taken
+    doc = json.loads(got[0])
+    meeting_id, item_id, row = items[0]
+    assert (doc["item_id"], doc["meeting_id"], doc["f_municipality"]) == (item_id, meeting_id, row.municipality)
+    assert doc["expanded"] and doc["f_person"] == row.persons
 
 
-def test_prefetch_keeps_at_most_max_ahead_rows(rows, monkeypatch):
+def test_prefetch_keeps_at_most_max_ahead_documents(items, monkeypatch):
     monkeypatch.setattr(parallel, "MAX_AHEAD", 250)
-    parallel.prefetch(rows[:200])
-    parallel.prefetch(rows[200:400])
-    assert len(parallel._ahead) <= 250
-    assert (rows[399].title, rows[399].text) in parallel._ahead  # the newest stay, the oldest gave way
-    assert list(parallel.analyzed_rows(rows)) == [parallel.analyzed_fields(row) for row in rows]
+    ahead = parallel.Ahead()
+    ahead.prefetch(items[:200])
+    ahead.prefetch(items[200:400])
+    assert len(ahead) <= 250
+    assert items[399][1] in ahead and items[0][1] not in ahead  # the newest stay, the oldest gave way
+    assert list(ahead.documents(items)) == [parallel.index_document(item) for item in items]
+
+
+def test_documents_made_ahead_survive_the_pool_shutting_down(items):
+    ahead = parallel.Ahead()
+    ahead.prefetch(items[:400])
+    parallel.shutdown()
+    assert list(ahead.documents(items[:400])) == [parallel.index_document(item) for item in items[:400]]
 
 
 def test_bulk_import_with_prefetch_searches_as_without(tmp_path, monkeypatch):

@@ -165,3 +165,28 @@ def test_kept_rows_never_stand_in_for_a_version_another_process_saved(tmp_path):
     live = {r[0] for r in a.db.execute("SELECT id FROM items WHERE retired=0")}
     assert {h.item_id for h in a.search(parse("udvalget OR tiltrådte OR indstillingen"), limit=100).hits} <= live
     a.close(), b.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_garbage_collector_runs_rarely_while_any_store_bulk_imports(kind, tmp_path):
+    import gc
+
+    from referat.store import bulkgc, open_store
+
+    from .backends import target
+
+    default = gc.get_threshold()
+    assert default != bulkgc.BULK_THRESHOLDS
+    with target(kind, tmp_path / "a") as one, target("sqlite", tmp_path / "b") as two:
+        a, b = open_store(one), open_store(two)
+        a.autoflush = False
+        b.autoflush = False
+        assert gc.get_threshold() == bulkgc.BULK_THRESHOLDS
+        a.autoflush = False  # (no second entry)
+        a.autoflush = True
+        assert gc.get_threshold() == bulkgc.BULK_THRESHOLDS  # b still imports
+        b.close()  # closing in bulk mode ends it
+        assert gc.get_threshold() == default
+        a.autoflush = False
+        a.close()
+        assert gc.get_threshold() == default

@@ -27,8 +27,9 @@ import tantivy
 from ..errors import QueryError, StoreError
 from .analyzer import compound_parts, stem, words
 from .inflect import variant_stems
-from .indexing import ItemRow, kle_groups
-from .parallel import Fields, analyzed_rows
+from .documents import FACET_FIELDS, case_token
+from .indexing import ItemRow
+from .parallel import Ahead, Item
 from .query import Clause, Query
 
 WS = "referat_ws"
@@ -39,9 +40,6 @@ AUTO_PREFIX_BOOST = 0.1  # a continuation of a query word ("udvalget" -> "udvalg
 STEM_PREFIX_BOOST = 0.1
 MAX_COMPLETIONS = 64  # more continuations than this: one regex clause instead
 COMPILED_CACHE = 256  # compiled queries kept per index (see SearchIndex.compile)
-#: facet name -> fast column; ``kle`` (subject group "00.01") and ``person`` ("Name (Party)") hold several values
-FACET_FIELDS = {"municipality": "f_municipality", "committee": "f_committee", "outcome": "f_outcome",
-                "kle": "f_kle", "person": "f_person"}
 SORTS = ("relevance", "date")
 
 
@@ -77,21 +75,12 @@ class IndexFilters:
     person: str | None = None  # a participant as the ``person`` facet shows them, "Anja Holtze (A)"
 
 
-def case_token(value: str) -> str:
-    """A case id (or the start of one) as the ``cases`` field holds it: lower case, inner spaces as "_"."""
-    return "_".join(value.lower().split())
-
-
-def case_prefixes(value: str) -> list[str]:
-    v = case_token(value)
-    return [v[:n] for n in range(2, len(v) + 1)]
-
-
 class SearchIndex:
     def __init__(self, path: Path | None) -> None:
         self.schema = _schema()
         self._compiled: dict[tuple[Query, IndexFilters], tantivy.Query] = {}
         self._clauses: dict[Clause, tantivy.Query] = {}  # one query word's clause, whatever the filters
+        self.ahead = Ahead()  # documents being made in worker processes (bulk import, ``prefetch``)
         self._state: object = ()  # the index's state when the searcher was last reloaded (``_sync``)
         self._commits = 0  # commits by this process (an index in memory has no meta.json to look at)
         #: True when an index with an older schema was found and emptied: the store must re-queue every meeting
@@ -130,14 +119,14 @@ class SearchIndex:
         """Make the index hold exactly ``rows`` for each meeting given; one commit.  Many rows are
         analysed in worker processes (``parallel``) while this process feeds the index."""
         batch = list(meetings)
-        flat = [(meeting_id, item_id, row) for meeting_id, rows in batch for item_id, row in rows]
-        analysed = analyzed_rows([row for _, _, row in flat])
+        flat: list[Item] = [(meeting_id, item_id, row) for meeting_id, rows in batch for item_id, row in rows]
+        documents = self.ahead.documents(flat)
         writer = self._writer()
         try:
             for meeting_id, _ in batch:
                 writer.delete_documents_by_term("meeting_id", meeting_id)
-            for (meeting_id, item_id, row), fields in zip(flat, analysed):
-                writer.add_document(self._document(meeting_id, item_id, row, fields))
+            for document in documents:
+                writer.add_json(document)
             writer.commit()
             self._commits += 1
             writer.wait_merging_threads()
@@ -145,6 +134,11 @@ class SearchIndex:
             writer.rollback()
             raise
         return len(flat)
+
+    def prefetch(self, items: list[Item]) -> None:
+        """Have the documents of just-saved items made in the workers while the importer goes on; ``apply``
+        takes them (``parallel.Ahead``)."""
+        self.ahead.prefetch(items)
 
     def clear(self) -> None:
         """Remove every document (before a rebuild)."""
@@ -157,31 +151,6 @@ class SearchIndex:
         except BaseException:
             writer.rollback()
             raise
-
-    def _document(self, meeting_id: int, item_id: int, row: ItemRow, fields: Fields) -> tantivy.Document:
-        doc = tantivy.Document()
-        doc.add_integer("item_id", item_id)
-        doc.add_integer("meeting_id", meeting_id)
-        title, body, expanded = fields
-        doc.add_text("title", title)
-        doc.add_text("exact", body)
-        doc.add_text("expanded", expanded)
-        doc.add_text("municipality", row.municipality.lower())
-        doc.add_text("committee", " ".join(words(row.committee)))
-        doc.add_text("outcome", row.outcome or "none")
-        if row.case_ids:
-            doc.add_text("cases", " ".join(p for case in row.case_ids for p in case_prefixes(case.value)))
-        if row.date:
-            doc.add_integer("day", int(row.date.replace("-", "")))
-            doc.add_integer("year", int(row.date[:4]))
-        doc.add_text(FACET_FIELDS["municipality"], row.municipality)
-        doc.add_text(FACET_FIELDS["committee"], row.committee)
-        doc.add_text(FACET_FIELDS["outcome"], row.outcome or "none")
-        for group in kle_groups(row.case_ids):
-            doc.add_text(FACET_FIELDS["kle"], group)
-        for person in row.persons:
-            doc.add_text(FACET_FIELDS["person"], person)
-        return doc
 
     # -- searching ---------------------------------------------------------------
     def _term(self, field: str, token: str, boost: float = 1.0) -> tantivy.Query:

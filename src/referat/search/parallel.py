@@ -12,13 +12,15 @@ the index writer's threads exist.
 Small batches (a single import) are analysed in-process: starting a pool would
 cost more than it saves.  ``REFERAT_INDEX_WORKERS=0`` turns the pool off.
 
-A bulk import saves first and indexes later (``flush``), so ``prefetch`` hands
-a just-saved batch's rows to the workers at once: they analyse it while the
-importer saves the next batch, and ``analyzed_rows`` picks the results up by
-the rows' text (analysis depends on title and text only, so a result can never
-belong to another version of an item: a changed item simply misses).  At most
-``MAX_AHEAD`` rows wait (about 2 KB of analysis each; the oldest give way), and
-a row that was not prefetched is analysed when indexed, as before.
+A bulk import saves first and indexes later (``flush``), so a store hands a
+just-saved batch's items to ``Ahead.prefetch`` of its index: the workers make
+their index documents (``documents``: analysis and JSON) while the importer
+saves the next batch, and ``Ahead.documents`` picks them up by item id.  An
+item id names one version of one item of one archive (a changed meeting gets
+new item ids, ids are never reused), and each index has its own ``Ahead``, so a
+document made ahead can never belong to anything else.  At most ``MAX_AHEAD``
+documents wait (the oldest give way), and an item not prefetched is made when
+indexed, as before.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from itertools import chain, islice
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .analyzer import analyze
+from .documents import Fields, document_json
 from .indexing import ItemRow
 
-#: (title words, body words, expansions of both) as the index stores them
-Fields = tuple[str, str, str]
+#: an item to index: (meeting id, item id, row)
+Item = tuple[int, int, ItemRow]
 
 PARALLEL_MIN = 2000
 MAX_WORKERS = 4
@@ -42,8 +46,6 @@ CHUNK = 200
 MAX_AHEAD = 100_000
 
 _pool: ProcessPoolExecutor | None = None
-#: (title, text) -> (the chunk's future, position in the chunk) of rows handed to ``prefetch``
-_ahead: dict[tuple[str, str], tuple["Future[list[Fields]]", int]] = {}
 
 
 def analyzed_fields(row: ItemRow) -> Fields:
@@ -52,8 +54,14 @@ def analyzed_fields(row: ItemRow) -> Fields:
     return title.exact, body.exact, f"{title.expanded} {body.expanded}"
 
 
-def _analyze_chunk(rows: list[ItemRow]) -> list[Fields]:
-    return [analyzed_fields(row) for row in rows]
+def index_document(item: Item) -> str:
+    """The item's index document (JSON), analysis included."""
+    meeting_id, item_id, row = item
+    return document_json(meeting_id, item_id, row, analyzed_fields(row))
+
+
+def _documents_of(items: list[Item]) -> list[str]:
+    return [index_document(item) for item in items]
 
 
 def workers() -> int:
@@ -73,38 +81,55 @@ def _executor() -> ProcessPoolExecutor:
 
 def shutdown() -> None:
     global _pool
-    _ahead.clear()
     if _pool is not None:
         _pool.shutdown(cancel_futures=True)
         _pool = None
 
 
-def prefetch(rows: list[ItemRow]) -> None:
-    """Start analysing ``rows`` in the workers now; ``analyzed_rows`` takes the results when they are indexed."""
-    if len(rows) < CHUNK or len(rows) > MAX_AHEAD or workers() < 2:
-        return
-    for key in list(islice(_ahead, max(0, len(_ahead) + len(rows) - MAX_AHEAD))):
-        del _ahead[key]  # the oldest rows, never asked for (a replaced meeting, another process indexed them)
-    for i in range(0, len(rows), CHUNK):
-        chunk = rows[i:i + CHUNK]
-        future = _executor().submit(_analyze_chunk, chunk)
-        for n, row in enumerate(chunk):
-            _ahead[(row.title, row.text)] = (future, n)
+class Ahead:
+    """One index's documents being made ahead of indexing, by item id."""
+
+    def __init__(self) -> None:
+        self._ahead: dict[int, tuple["Future[list[str]]", int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ahead)
+
+    def __contains__(self, item_id: int) -> bool:
+        return item_id in self._ahead
+
+    def prefetch(self, items: list[Item]) -> None:
+        """Start making the documents of ``items`` in the workers; ``documents`` takes them when indexed."""
+        if len(items) < CHUNK or len(items) > MAX_AHEAD or workers() < 2:
+            return
+        for key in list(islice(self._ahead, max(0, len(self._ahead) + len(items) - MAX_AHEAD))):
+            del self._ahead[key]  # the oldest, never asked for (a replaced meeting, another process indexed it)
+        for i in range(0, len(items), CHUNK):
+            chunk = items[i:i + CHUNK]
+            future = _executor().submit(_documents_of, chunk)
+            for n, (_, item_id, _) in enumerate(chunk):
+                self._ahead[item_id] = (future, n)
+
+    def documents(self, items: list[Item]) -> Iterator[str]:
+        """The index document of every item, in order, as they are ready (the caller indexes meanwhile).
+        Big batches are handed to the workers at once, before the caller opens its index writer."""
+        if self._ahead:
+            found = [self._ahead.pop(item_id, None) for _, item_id, _ in items]
+            if any(found):
+                rest = _made([item for item, ahead in zip(items, found) if ahead is None])
+                return (_result(ahead, item) if ahead else next(rest) for item, ahead in zip(items, found))
+        return _made(items)
 
 
-def analyzed_rows(rows: list[ItemRow]) -> Iterator[Fields]:
-    """The index fields of every row, in order, as they are ready (the caller indexes meanwhile).
-    Big batches are handed to the workers at once, before the caller opens its index writer."""
-    if _ahead:
-        found = [_ahead.pop((row.title, row.text), None) for row in rows]
-        if any(found):
-            rest = _analyzed([row for row, ahead in zip(rows, found) if ahead is None])
-            return (ahead[0].result()[ahead[1]] if ahead else next(rest) for ahead in found)
-    return _analyzed(rows)
+def _result(ahead: tuple["Future[list[str]]", int], item: Item) -> str:
+    try:
+        return ahead[0].result()[ahead[1]]
+    except (CancelledError, BrokenProcessPool):  # the pool was shut down meanwhile: make it here
+        return index_document(item)
 
 
-def _analyzed(rows: list[ItemRow]) -> Iterator[Fields]:
-    if len(rows) < PARALLEL_MIN or workers() < 2:
-        return map(analyzed_fields, rows)
-    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
-    return chain.from_iterable(_executor().map(_analyze_chunk, chunks))
+def _made(items: list[Item]) -> Iterator[str]:
+    if len(items) < PARALLEL_MIN or workers() < 2:
+        return map(index_document, items)
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    return chain.from_iterable(_executor().map(_documents_of, chunks))

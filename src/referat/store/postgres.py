@@ -28,13 +28,12 @@ from ..errors import NotFound, StoreError
 from ..model import ImportedMeeting
 from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
-from ..search.parallel import prefetch
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
 from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
                    index_filters)
 from .migrations import MigrationTarget, Step, latest, migrate
-from . import apiindex, blobs, treatrefs
+from . import apiindex, blobs, bulkgc, treatrefs
 from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
 from .pgwrite import PEOPLE, BatchWriter, clean
@@ -151,7 +150,7 @@ def _day(value: date | None) -> datetime | None:
 class PostgresStore(Store):
     def __init__(self, url: str, *, autoflush: bool = True, index_dir: str | Path | None = None) -> None:
         self.url = url
-        self.autoflush = autoflush
+        self._autoflush = True
         self.snippets = ItemSnippets()
         try:
             self.conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
@@ -168,6 +167,7 @@ class PostgresStore(Store):
         except BaseException:
             self.conn.close()
             raise
+        self.autoflush = autoflush
 
     @property
     def index(self) -> SearchIndex:
@@ -203,7 +203,7 @@ class PostgresStore(Store):
         if self.autoflush:
             self.flush()
         else:  # the index catches up later: have the batch analysed meanwhile
-            prefetch([row for rows in writer.written.values() for _, row in rows])
+            self.index.prefetch([(m, i, row) for m, rows in writer.written.items() for i, row in rows])
         return results
 
     def flush(self) -> int:
@@ -326,5 +326,19 @@ class PostgresStore(Store):
     def _people(self) -> tuple[psycopg.Connection[Any], PeopleTables]:
         return self.conn, PEOPLE
 
+    @property
+    def autoflush(self) -> bool:
+        return self._autoflush
+
+    @autoflush.setter
+    def autoflush(self, value: bool) -> None:
+        """Off for a bulk import: the index catches up at ``flush`` (and see ``bulkgc``)."""
+        was, self._autoflush = self._autoflush, value
+        if was and not value:
+            bulkgc.enter()
+        elif value and not was:
+            bulkgc.leave()
+
     def close(self) -> None:
+        self.autoflush = True
         self.conn.close()

@@ -24,11 +24,10 @@ from ..model import ImportedMeeting
 from ..model import CaseId
 from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
-from ..search.parallel import prefetch
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
 from .migrations import MigrationTarget, Step, latest, migrate
-from . import apiindex, blobs, treatrefs
+from . import apiindex, blobs, bulkgc, treatrefs
 from .freshrows import FreshRows, Rows
 from .sqlitewrite import BatchWriter, bump
 from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
@@ -123,7 +122,7 @@ RETIRED_GRACE_SECONDS = 30.0
 class SQLiteStore(Store):
     def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
         self.path = str(path)
-        self._autoflush = autoflush
+        self._autoflush = True
         self.snippets = ItemSnippets()
         self._fresh = FreshRows()
         try:
@@ -137,7 +136,6 @@ class SQLiteStore(Store):
             self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
-            self.autoflush = autoflush
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('archive_id', ?)", (uuid.uuid4().hex,))
             self.archive_id = str(self.db.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
         except sqlite3.DatabaseError as exc:
@@ -146,6 +144,7 @@ class SQLiteStore(Store):
         if self.index.rebuilt:  # the index was made by an older referat: index every meeting again
             self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
         self.flush()
+        self.autoflush = autoflush
 
     @property
     def autoflush(self) -> bool:
@@ -159,6 +158,10 @@ class SQLiteStore(Store):
         at 2M items (0.17 s of 0.33 s per 2,000 items); a page changed by many batches is now copied once."""
         was, self._autoflush = self._autoflush, value
         self.db.execute(f"PRAGMA wal_autocheckpoint={1000 if value else BULK_CHECKPOINT_PAGES}")
+        if was and not value:
+            bulkgc.enter()  # (and the garbage collector runs rarely: see ``bulkgc``)
+        elif value and not was:
+            bulkgc.leave()
         if value and not was:  # the import is over: its pages into the file now, not at some reader's commit
             self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
@@ -207,7 +210,7 @@ class SQLiteStore(Store):
         if self.autoflush:
             self.flush()
         elif writer.written:  # the index catches up later: have the batch analysed meanwhile
-            prefetch([row for rows in writer.written.values() for _, row in rows])
+            self.index.prefetch([(m, i, row) for m, rows in writer.written.items() for i, row in rows])
         return results
 
     def flush(self) -> int:
@@ -362,4 +365,7 @@ class SQLiteStore(Store):
         return SearchResult(query=query.text, hits=hits, total=total)
 
     def close(self) -> None:
+        if not self._autoflush:
+            self._autoflush = True
+            bulkgc.leave()
         self.db.close()
