@@ -5,6 +5,7 @@ Every failure is one clear line on stderr and a non-zero exit code, never a trac
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -200,8 +201,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bo
     if workers == 1:
         uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info", access_log=access_log)
         return
+    from .web import workers as processes
+
     open_store(ctx.obj["db"]).close()  # a clear message now if the archive cannot be opened, not one per worker
     os.environ["REFERAT_DB"] = ctx.obj["db"]  # the workers are new processes: they open the store themselves
+    if processes.available():  # a listening socket per process: connections spread evenly over them
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+        processes.serve(host, port, workers, access_log=access_log)
+        return
     uvicorn.run("referat.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
                 log_level="info", access_log=access_log)
 

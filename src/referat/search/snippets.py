@@ -55,9 +55,8 @@ class _Matcher:
         # (Danish snowball only cuts endings), a compound part is a piece of it.  So only the words containing
         # one need judging, and one regular expression finds them (None: a number among the targets).
         pieces = sorted(self.targets | set(self.prefixes), key=lambda w: (-len(w), w))
-        self.candidates = re.compile(
-            rf"(?<![^\W\d_])[^\W\d_]*?(?:{'|'.join(map(re.escape, pieces))})[^\W\d_]*",
-            re.IGNORECASE) if pieces and all(p.isalpha() for p in pieces) else None
+        self.candidates = re.compile("|".join(map(re.escape, pieces))) \
+            if pieces and all(p.isalpha() and p == p.lower() for p in pieces) else None
 
     def judge(self, w: str) -> bool:
         return not self.targets.isdisjoint(_forms(w)) or w.startswith(self.prefixes)
@@ -95,13 +94,29 @@ def _phrase_spans(tokens: list[re.Match[str]], query: Query) -> list[tuple[int, 
     return spans
 
 
+_LETTER = re.compile(r"[^\W\d_]")  # a letter, as ``WORD`` takes them
+
+
 def _word_spans(flat: str, hit: _Matcher) -> set[tuple[int, int]]:
     """Where the words ``hit`` accepts occur.  The distinct words are judged as a set; the matching words are
     then found by one regular expression (letters bounded by non-letters, exactly how ``WORD`` cuts them),
     several times faster than walking every token of a long item in Python."""
-    if hit.candidates is not None:
-        return {m.span() for m in hit.candidates.finditer(flat) if hit(m.group(0))}
-    hits = hit.hits(set(WORD.findall(flat.lower())))
+    lowered = flat.lower()
+    if hit.candidates is not None and len(lowered) == len(flat):
+        spans = set()
+        end = -1
+        for m in hit.candidates.finditer(lowered):
+            if m.start() < end:
+                continue  # (a second piece of a word already seen)
+            start, end = m.start(), m.end()
+            while start and _LETTER.match(flat, start - 1):
+                start -= 1
+            while end < len(flat) and _LETTER.match(flat, end):
+                end += 1
+            if hit(flat[start:end]):
+                spans.add((start, end))
+        return spans
+    hits = hit.hits(set(WORD.findall(lowered)))
     if not hits:
         return set()
     if not all(w.isalpha() for w in hits):  # numbers have their own token rules: walk the tokens

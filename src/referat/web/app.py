@@ -91,7 +91,7 @@ def _wants_json(request: Request) -> bool:
 #: how long a request waits for another thread computing the same page before computing it itself
 JOIN_SECONDS = 30.0
 #: pages computed at once per server process (one in the store, one rendering)
-COMPUTING = 2
+COMPUTING = int(os.environ.get("REFERAT_COMPUTING", "2"))
 
 
 class Portal:
