@@ -196,10 +196,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bo
     """Serve the public portal (Danish HTML and JSON) over the archive."""
     import uvicorn
 
-    from .web import create_app
+    from .web.app import create_app, serving
 
     if workers == 1:
-        uvicorn.run(create_app(_store(ctx)), host=host, port=port, log_level="info", access_log=access_log)
+        uvicorn.run(serving(create_app(_store(ctx))), host=host, port=port, log_level="info", access_log=access_log)
         return
     from .web import workers as processes
 
