@@ -42,3 +42,11 @@ def leave() -> None:
         _bulk -= 1
         if _bulk == 0:
             gc.set_threshold(*_saved)
+
+
+def follow(was_autoflush: bool, autoflush: bool) -> None:
+    """A store's ``autoflush`` changed from ``was_autoflush`` to ``autoflush``: enter or leave bulk mode."""
+    if was_autoflush and not autoflush:
+        enter()
+    elif autoflush and not was_autoflush:
+        leave()

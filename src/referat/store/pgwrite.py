@@ -38,7 +38,6 @@ def clean(text: str) -> str:
     return text.replace("\x00", "")
 
 
-
 def stored(row: ItemRow) -> ItemRow:
     """The row as the database holds it (as the index reads it back)."""
     fields = (row.number, row.title, row.municipality, row.committee, row.text, *row.persons,
@@ -49,6 +48,7 @@ def stored(row: ItemRow) -> ItemRow:
                    committee=clean(row.committee), text=clean(row.text),
                    case_ids=[CaseId(clean(c.value), c.scheme) for c in row.case_ids],
                    persons=clean("\n".join(row.persons)).split("\n") if row.persons else [])
+
 
 #: the people tables (``store.people``) in PostgreSQL's dialect, written in the save transaction
 PEOPLE = PeopleTables("%s", clean)

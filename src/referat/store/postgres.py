@@ -334,10 +334,7 @@ class PostgresStore(Store):
     def autoflush(self, value: bool) -> None:
         """Off for a bulk import: the index catches up at ``flush`` (and see ``bulkgc``)."""
         was, self._autoflush = self._autoflush, value
-        if was and not value:
-            bulkgc.enter()
-        elif value and not was:
-            bulkgc.leave()
+        bulkgc.follow(was, value)
 
     def close(self) -> None:
         self.autoflush = True

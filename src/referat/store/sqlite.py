@@ -158,10 +158,7 @@ class SQLiteStore(Store):
         at 2M items (0.17 s of 0.33 s per 2,000 items); a page changed by many batches is now copied once."""
         was, self._autoflush = self._autoflush, value
         self.db.execute(f"PRAGMA wal_autocheckpoint={1000 if value else BULK_CHECKPOINT_PAGES}")
-        if was and not value:
-            bulkgc.enter()  # (and the garbage collector runs rarely: see ``bulkgc``)
-        elif value and not was:
-            bulkgc.leave()
+        bulkgc.follow(was, value)  # (and the garbage collector runs rarely meanwhile)
         if value and not was:  # the import is over: its pages into the file now, not at some reader's commit
             self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
@@ -366,6 +363,5 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         if not self._autoflush:
-            self._autoflush = True
-            bulkgc.leave()
+            self.autoflush = True  # (a bulk import ends)
         self.db.close()
