@@ -33,7 +33,7 @@ from referat.search.analyzer import WORD
 from referat.search.query import parse
 from referat.store.base import SearchFilters
 from referat.web import create_app
-from referat.web.params import SearchParams
+from referat.web.params import SearchParams, url_piece
 
 
 QUERIES = ["udvalget", "budget", "indstillingen OR beslutning", "skole trivsel", "beskæftigelsesindsats", "ældre",
@@ -100,6 +100,10 @@ def test_search_links_equal_plain_encoding():
             expected = dict(change)
             expected.setdefault("page", 1)
             assert p.url("/soeg.atom", **change) == f"/soeg.atom?{urlencode(replace(p, **expected).pairs())}"
+        for attr, value in (("municipality", "Ærø & Co"), ("year", 2019), ("person", "Ø (Å)"), ("kle", "00.01"),
+                            ("committee", "Børn"), ("outcome", "noted")):
+            head, tail = p.url_around(attr)  # a facet block's links: one head and tail around each value
+            assert head + url_piece(attr, value) + tail == p.url(**{attr: value})
 
 
 def _free_port() -> int:

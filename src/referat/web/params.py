@@ -98,15 +98,26 @@ class SearchParams:
     @cached_property
     def _encoded(self) -> dict[str, str]:
         """This search's parameters as ``key=value`` pieces, encoded once (a results page links ~100 variants)."""
-        return {attr: piece for attr, _key in _URL_FIELDS if (piece := _piece(attr, getattr(self, attr)))}
+        return {attr: piece for attr, _key in _URL_FIELDS if (piece := url_piece(attr, getattr(self, attr)))}
 
     def url(self, base: str = "/soeg", **changes: object) -> str:
         """This search with some parameters changed (``None`` removes a filter); back to page 1 unless given;
         the same string as ``urlencode(replace(self, **changes).pairs())``."""
         changes.setdefault("page", 1)
         encoded = self._encoded
-        pieces = [_piece(attr, changes[attr]) if attr in changes else encoded.get(attr, "") for attr, _ in _URL_FIELDS]
+        pieces = [url_piece(attr, changes[attr]) if attr in changes else encoded.get(attr, "") for attr, _ in _URL_FIELDS]
         return f"{base}?{'&'.join(p for p in pieces if p)}"
+
+    def url_around(self, attr: str, base: str = "/soeg") -> tuple[str, str]:
+        """(head, tail) of this search's links that set ``attr`` (a filter) and go back to page 1:
+        ``url(**{attr: v}) == head + url_piece(attr, v) + tail`` for every value ``v`` (a facet block's links)."""
+        encoded = self._encoded
+        names = [a for a, _ in _URL_FIELDS]
+        before = [encoded.get(a, "") for a in names[:names.index(attr)] if a != "page"]
+        after = [encoded.get(a, "") for a in names[names.index(attr) + 1:] if a != "page"]
+        head = "&".join(p for p in before if p)
+        tail = "&".join(p for p in after if p)
+        return f"{base}?{head}{'&' if head else ''}", f"{'&' if tail else ''}{tail}"
 
 
 #: (attribute, URL key) in the order ``pairs`` gives them
@@ -115,7 +126,8 @@ _URL_FIELDS = (("q", "q"), ("municipality", "kommune"), ("committee", "udvalg"),
 _URL_KEYS = dict(_URL_FIELDS)
 
 
-def _piece(attr: str, value: object) -> str:
+def url_piece(attr: str, value: object) -> str:
+    """``key=value`` of one search parameter, URL-encoded (empty for a default)."""
     if value is None and attr != "q" or (attr == "sort" and value == "relevans") or (attr == "page" and value == 1):
         return ""
     return f"{_URL_KEYS[attr]}={quote_plus(str(value if value is not None else ''))}"

@@ -9,6 +9,7 @@ outcomes and section roles live here too.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -18,6 +19,7 @@ from ..model import AgendaItem, ImportedMeeting, Person
 from ..persons import person_key
 from ..store.base import CaseItem, Hit, MeetingSummary
 from . import sources
+from .params import url_piece
 
 OUTCOME_LABELS = {
     "approved": "Godkendt",
@@ -137,6 +139,11 @@ FACETS = (("Kommune", "municipality"), ("Udvalg", "committee"), ("År", "year"),
           ("KLE-emne", "kle"), ("Person", "person"))
 
 
+@lru_cache(maxsize=4096)  # facet values recur on every results page
+def _escaped_piece(attr: str, value: object) -> Markup:
+    return escape(url_piece(attr, value))
+
+
 def facet_blocks(params: Any, facets: dict[str, list[dict[str, Any]]] | None) -> list[tuple[str, Markup]]:
     """(heading, the ``<li>`` links of its values) for each facet with values.  A results page lists up to
     180 values, each a link to the search narrowed by it; written here rather than in the template, where
@@ -147,10 +154,11 @@ def facet_blocks(params: Any, facets: dict[str, list[dict[str, Any]]] | None) ->
         if not values:
             continue
         lines = []
+        head, tail = (escape(part) for part in params.url_around(key))  # what every link of the block shares
         for v in values:
             value = v["value"]
-            href = params.url(**{key: int(value) if key == "year" else value})
+            href = f"{head}{_escaped_piece(key, int(value) if key == 'year' else value)}{tail}"
             text = outcome_label(value) if key == "outcome" else (v.get("label") or value)
-            lines.append(f'      <li><a href="{escape(href)}">{escape(text)}</a> <span class="count">{v["count"]}</span></li>')
+            lines.append(f'      <li><a href="{href}">{escape(text)}</a> <span class="count">{v["count"]}</span></li>')
         out.append((label, Markup("\n".join(lines))))
     return out
