@@ -86,7 +86,8 @@ class ResponseCache:
         if running is not None:
             running.set()
 
-    def get(self, key: str) -> Response | None:
+    def get(self, key: str, *, again: bool = False) -> Response | None:
+        """The cached page, or None; ``again``: a second look for the same request (its miss is counted)."""
         if not self.enabled:
             return None
         with self.lock:
@@ -100,7 +101,7 @@ class ResponseCache:
         if entry is None:
             entry = self._from_shared(key, generation)
             if entry is None:
-                self.misses += 1
+                self.misses += not again
                 return None
         return Response(entry.body, status_code=entry.status, headers=dict(entry.headers))
 
