@@ -98,9 +98,10 @@ _LETTER = re.compile(r"[^\W\d_]")  # a letter, as ``WORD`` takes them
 
 
 def _word_spans(flat: str, hit: _Matcher) -> set[tuple[int, int]]:
-    """Where the words ``hit`` accepts occur.  The distinct words are judged as a set; the matching words are
-    then found by one regular expression (letters bounded by non-letters, exactly how ``WORD`` cuts them),
-    several times faster than walking every token of a long item in Python."""
+    """Where the words ``hit`` accepts occur.  Usually only the words containing a target are judged: the
+    matcher's ``candidates`` find the pieces, each widened to its word (letters, exactly as ``WORD`` cuts
+    them).  Otherwise (numbers among the targets) the distinct words are judged as a set and the matching ones
+    found by one regular expression; both are several times faster than walking every token in Python."""
     lowered = flat.lower()
     if hit.candidates is not None and len(lowered) == len(flat):
         spans = set()

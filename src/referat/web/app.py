@@ -10,9 +10,9 @@ a visitor can cause is a ``BadRequest``/``NotFound`` with a Danish message and a
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import logging
-import gc
 import os
 import threading
 from datetime import datetime

@@ -134,7 +134,7 @@ def case_item(c: CaseItem) -> dict[str, Any]:
             "title": c.title, "outcome": c.outcome if c.public else None, "public": c.public, "case_id": c.case_id}
 
 
-#: the facets of a results page: (heading, URL parameter attribute, key in ``Facets.as_dict``)
+#: the facets of a results page: (heading, the ``SearchParams`` attribute, also the key in ``Facets.as_dict``)
 FACETS = (("Kommune", "municipality"), ("Udvalg", "committee"), ("År", "year"), ("Udfald", "outcome"),
           ("KLE-emne", "kle"), ("Person", "person"))
 
