@@ -4,7 +4,7 @@ A search page no longer counts matches in the ranked search (the facets' outcome
 buckets give the total), builds snippets from a per-query word judgement and one
 regular expression instead of walking every token, reuses compiled queries and a
 search's facets across its pages, and encodes its ~100 facet links from
-pre-encoded pieces.  Each shortcut is checked against the long way over the real
+pre-encoded pieces, and writes its hits in Python.  Each shortcut is checked against the long way over the real
 documents, on both backends; and ``referat serve --workers 2`` really serves.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -104,6 +105,37 @@ def test_search_links_equal_plain_encoding():
                             ("committee", "Børn"), ("outcome", "noted")):
             head, tail = p.url_around(attr)  # a facet block's links: one head and tail around each value
             assert head + url_piece(attr, value) + tail == p.url(**{attr: value})
+
+
+#: the template loop ``views.hit_list`` replaced, kept here as the long way
+HIT_LOOP = """{% from "_outcome.html" import badge %}
+    {% for h in hits %}
+      <li>
+        <h3><a href="{{ h.url }}">{{ h.title }}</a></h3>
+        <p class="meta">{{ h.municipality }} · <a href="{{ h.municipality|committee_url(h.committee) }}">{{ h.committee }}</a> · <a href="{{ h.meeting_url }}">møde {{ h.start|fromiso|dadate }}</a> · punkt {{ h.number }} {{ badge(h.outcome) }}</p>
+        {% if h.public %}<p class="snippet">{{ h.snippet|marks }}</p>{% else %}<p class="closed">{{ closed }}</p>{% endif %}
+      </li>
+    {% endfor %}
+"""
+
+
+def test_hit_list_equals_the_template_loop(store):
+    from referat.web import views
+    from referat.web.app import _environment
+
+    loop = _environment().from_string(HIT_LOOP)
+    odd = {"item_id": 1, "meeting_id": 2, "url": "/moede/2/punkt/3<a>", "meeting_url": "/moede/2", "score": 1.0,
+           "municipality": "Ærø & Co", "committee": 'Børn "og" <Unge>', "start": None, "number": "3<a>",
+           "title": "A & B <script>", "outcome": None, "public": True, "snippet": "‹x› & <y>"}
+    pages = [[odd, dict(odd, public=False, snippet=views.CLOSED, outcome="noted", start="2024-03-01T17:00:00")]]
+    for q in QUERIES:
+        pages.append([views.hit(h) for h in store.search(parse(q), limit=20).hits])
+    assert sum(len(p) for p in pages) > 100
+    def tags(html: str) -> str:  # the same markup, whatever the white space between tags
+        return re.sub(r">\s+<", "><", html).strip()
+
+    for hits in pages:
+        assert tags(str(views.hit_list(hits))) == tags(loop.render(hits=hits))
 
 
 def _free_port() -> int:

@@ -15,7 +15,6 @@ import inspect
 import logging
 import os
 import threading
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
@@ -23,7 +22,6 @@ from urllib.parse import unquote
 import anyio
 import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -34,7 +32,6 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
-from ..search.snippets import CLOSE, OPEN
 from ..kle import group_label
 from .. import tables
 from ..store.base import SearchFilters, Store
@@ -53,18 +50,6 @@ log = logging.getLogger("referat.web")
 Handler = Callable[[Request], tuple[str, dict[str, Any]]]
 
 
-def _marks(text: str) -> Markup:
-    """Escape a snippet, then turn its ‹ › highlight markers into <mark>."""
-    return Markup(str(escape(text)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
-
-
-def _fromiso(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _section_parts(section: dict[str, Any]) -> list[tuple[str, Any]]:
     """A section of the item page in reading order: paragraphs, and its tables in place of their rows."""
     heading = section.get("heading") or views.role_label(section.get("role", ""))
@@ -75,7 +60,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # templates ship with the package: no stat of each file per page
-    env.filters.update(marks=_marks, fromiso=_fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
+    env.filters.update(marks=views.marks, fromiso=views.fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
                        committee_url=views.committee_url, person_url=people.person_url,
                        kle=group_label, section_parts=_section_parts)
     env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
@@ -255,6 +240,7 @@ class Portal:
         if _wants_json(request):
             return "search.html", self._search_json(data)
         data["facet_blocks"] = views.facet_blocks(p, data["facets"])
+        data["hit_list"] = views.hit_list(data["hits"])
         return "search.html", data
 
     @staticmethod

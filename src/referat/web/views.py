@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from .. import canonical
 from ..model import AgendaItem, ImportedMeeting, Person
 from ..persons import person_key
+from ..search.snippets import CLOSE, OPEN
 from ..store.base import CaseItem, Hit, MeetingSummary
 from . import sources
 from .params import url_piece
@@ -126,6 +127,47 @@ def hit(h: Hit) -> dict[str, Any]:
             "meeting_url": f"/moede/{h.meeting_id}", "municipality": h.municipality, "committee": h.committee,
             "start": _iso(h.start), "number": h.number, "title": h.title, "outcome": h.outcome,
             "public": h.public, "score": round(h.score, 4), "snippet": h.snippet if h.public else CLOSED}
+
+
+def marks(text: str) -> Markup:
+    """Escape a snippet, then turn its ‹ › highlight markers into <mark>."""
+    return Markup(str(escape(text)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+
+
+def _badge(outcome: str | None) -> str:
+    """The outcome badge, as the ``badge`` macro of ``_outcome.html`` writes it."""
+    return f'<span class="outcome outcome-{escape(outcome)}">{escape(outcome_label(outcome))}</span>' if outcome else ""
+
+
+def hit_list(hits: list[dict[str, Any]]) -> Markup:
+    """The ``<li>`` of each hit (``hit``) on a results page.  Written here rather than in the template, whose
+    loop took ~0.45 ms of a page's ~0.55 ms of rendering (attribute look-ups, filters and a macro call per
+    field of twenty hits); a test holds it to the loop it replaces."""
+    out = []
+    for h in hits:
+        text = f'<p class="snippet">{marks(h["snippet"])}</p>' if h["public"] else f'<p class="closed">{CLOSED}</p>'
+        out.append(f'      <li>\n        <h3><a href="{escape(h["url"])}">{escape(h["title"])}</a></h3>\n'
+                   f'        <p class="meta">{_committee_link(h["municipality"], h["committee"])} · <a href="'
+                   f'{escape(h["meeting_url"])}">møde {_date_text(h["start"])}</a> · punkt {escape(h["number"])} '
+                   f'{_badge(h["outcome"])}</p>\n        {text}\n      </li>\n')
+    return Markup("".join(out))
+
+
+@lru_cache(maxsize=4096)  # the same committees and meeting dates recur on every results page
+def _committee_link(municipality: str, committee: str) -> str:
+    return f'{escape(municipality)} · <a href="{escape(committee_url(municipality, committee))}">{escape(committee)}</a>'
+
+
+@lru_cache(maxsize=4096)
+def _date_text(start: str | None) -> str:
+    return danish_date(fromiso(start))
+
+
+def fromiso(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def case_item(c: CaseItem) -> dict[str, Any]:
