@@ -95,6 +95,7 @@ def _phrase_spans(tokens: list[re.Match[str]], query: Query) -> list[tuple[int, 
 
 
 _LETTER = re.compile(r"[^\W\d_]")  # a letter, as ``WORD`` takes them
+_LETTERS = re.compile(r"[^\W\d_]*")
 
 
 def _word_spans(flat: str, hit: _Matcher) -> set[tuple[int, int]]:
@@ -109,11 +110,9 @@ def _word_spans(flat: str, hit: _Matcher) -> set[tuple[int, int]]:
         for m in hit.candidates.finditer(lowered):
             if m.start() < end:
                 continue  # (a second piece of a word already seen)
-            start, end = m.start(), m.end()
-            while start and _LETTER.match(flat, start - 1):
+            start, end = m.start(), _LETTERS.match(flat, m.end()).end()  # type: ignore[union-attr]
+            while start and _LETTER.match(flat, start - 1):  # (pieces mostly start their word: rarely taken)
                 start -= 1
-            while end < len(flat) and _LETTER.match(flat, end):
-                end += 1
             if hit(flat[start:end]):
                 spans.add((start, end))
         return spans
