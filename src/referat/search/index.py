@@ -40,6 +40,9 @@ AUTO_PREFIX_BOOST = 0.1  # a continuation of a query word ("udvalget" -> "udvalg
 STEM_PREFIX_BOOST = 0.1
 MAX_COMPLETIONS = 64  # more continuations than this: one regex clause instead
 SCANNED_COMPLETIONS = 4 * MAX_COMPLETIONS  # continuations looked at (before those already matched are left out)
+#: indexing memory per character of new text (64 MB held ~20,000 bench items of ~850 characters), and its bounds
+HEAP_PER_CHARACTER = 6
+MIN_HEAP, MAX_HEAP = 64_000_000, 2_000_000_000
 COMPILED_CACHE = 256  # compiled queries kept per index (see SearchIndex.compile)
 SORTS = ("relevance", "date")
 
@@ -106,11 +109,17 @@ class SearchIndex:
         self.index.register_tokenizer(WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
     # -- writing -----------------------------------------------------------------
-    def _writer(self, timeout: float = 60.0) -> tantivy.IndexWriter:
+    def _writer(self, characters: int = 0, timeout: float = 60.0) -> tantivy.IndexWriter:
+        """The index's writer, with indexing memory for new items of ``characters`` of text (within ``MIN_HEAP``
+        and ``MAX_HEAP``): tantivy writes a segment whenever that memory is full, and every search visits every
+        segment, so a large batch written as one segment keeps searches cheap (the 300k-item bench archive:
+        ranking 0.85 -> 0.68 ms and facet counts 0.98 -> 0.73 ms per search in one segment instead of eight).
+        The memory is a budget, taken as documents arrive."""
+        heap = min(MAX_HEAP, max(MIN_HEAP, characters * HEAP_PER_CHARACTER))
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return self.index.writer(heap_size=64_000_000, num_threads=1)
+                return self.index.writer(heap_size=heap, num_threads=1)
             except ValueError as exc:  # another process holds the writer lock
                 if time.monotonic() > deadline:
                     raise StoreError(f"the search index is locked by another writer: {exc}") from None
@@ -122,7 +131,7 @@ class SearchIndex:
         batch = list(meetings)
         flat: list[Item] = [(meeting_id, item_id, row) for meeting_id, rows in batch for item_id, row in rows]
         documents = self.ahead.documents(flat)
-        writer = self._writer()
+        writer = self._writer(sum(len(row.text) for _, _, row in flat))
         try:
             for meeting_id, _ in batch:
                 writer.delete_documents_by_term("meeting_id", meeting_id)
