@@ -60,7 +60,11 @@ def _run(app, gate: threading.Event, open_after: float) -> dict[str, float]:
                 came[q] = time.monotonic() - start
 
             computing = asyncio.create_task(ask("vej"))
-            await asyncio.sleep(0.1)  # "vej" is in its computing thread now
+            portal = app.state.portal
+            for _ in range(1000):  # until "vej" is in its computing thread
+                if portal._computations and portal._computations[1]:
+                    break
+                await asyncio.sleep(0.01)
             cached = asyncio.create_task(ask("cykelsti"))
             await asyncio.sleep(open_after)
             gate.set()
