@@ -79,7 +79,8 @@ JOIN_SECONDS = 30.0
 #: the longest a cached answer waits for the pages its process is computing (``Portal._computed``)
 HOLD_SECONDS = 0.25
 #: pages computed at once per server process (one in the store, one rendering); ``REFERAT_COMPUTING`` sets it
-#: (with one process per core, 1 gave a cold cache's p99 130-133 ms against 136-160 ms for 2: within the noise)
+#: (with one process per core and cached answers waiting for computations, a cold cache's search p99 was
+#: 152-191 ms with 1 against 112-128 ms with 2, two runs each)
 COMPUTING = int(os.environ.get("REFERAT_COMPUTING", "2"))
 
 
@@ -164,9 +165,9 @@ class Portal:
         """A page computed in a thread, ``COMPUTING`` at a time in arrival order.  While it is computed, answers
         from the cache wait for it (``endpoint``): otherwise the cheap answers, hundreds a second from a
         busy cache, take the CPU turn by turn with it and a page that costs 4 ms of CPU took tens of ms
-        (benchmark, Zipf popularity from a cold cache: search p99 150-170 -> 81-105 ms, item 67-85 -> 32-42
-        ms).  A cached answer waits only for the pages being computed when it came, never for a queue, and
-        at most ``HOLD_SECONDS``."""
+        (benchmark, Zipf popularity from a cold cache, ten runs: search p99 150-170 -> 81-128 ms, item 67-85
+        -> 32-54 ms).  A cached answer waits only for the pages being computed when it came, never for a
+        queue, and at most ``HOLD_SECONDS``."""
         async with self._computing():
             done = asyncio.get_running_loop().create_future()
             running = self._running()

@@ -155,7 +155,8 @@ def hit_list(hits: list[dict[str, Any]]) -> Markup:
 
 @lru_cache(maxsize=4096)  # the same committees and meeting dates recur on every results page
 def _committee_link(municipality: str, committee: str) -> str:
-    return f'{escape(municipality)} · <a href="{escape(committee_url(municipality, committee))}">{escape(committee)}</a>'
+    href = escape(committee_url(municipality, committee))
+    return f'{escape(municipality)} · <a href="{href}">{escape(committee)}</a>'
 
 
 @lru_cache(maxsize=4096)
