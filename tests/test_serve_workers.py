@@ -112,3 +112,91 @@ def test_serving_freezes_the_start_up_heap():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _asgi_headers(balancer) -> list[tuple[bytes, bytes]]:
+    """The response headers ``balancer`` sends for one GET."""
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def send(message):
+        sent.append(message)
+
+    balancer.app = app
+    asyncio.run(balancer({"type": "http", "method": "GET", "path": "/"}, None, send))
+    return sent[0]["headers"]
+
+
+def test_a_process_over_its_share_of_connections_closes_them_until_it_is_not():
+    from referat.web.balance import Balancer
+
+    counts = [0, 0]
+    busy, idle = Balancer(None, counts, 0), Balancer(None, counts, 1)
+    busy.publish(31)
+    idle.publish(19)
+    closing = [(b"connection", b"close") in _asgi_headers(busy) for _ in range(10)]
+    assert closing == [True] * 6 + [False] * 4  # 31 down to the fair 25, then no more
+    assert all((b"connection", b"close") not in _asgi_headers(idle) for _ in range(5))
+    busy.publish(27)  # the next tick: four of the six closed came back to the busy process, two to the other
+    idle.publish(23)
+    assert [(b"connection", b"close") in _asgi_headers(busy) for _ in range(3)] == [True, True, False]
+
+
+def _held_connections(pid: int, port: int) -> int:
+    """ESTABLISHED connections to ``port`` whose sockets process ``pid`` holds."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "01" and int(fields[1].split(":")[1], 16) == port:
+            inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+def test_keep_alive_connections_end_up_even_over_the_processes(tmp_path):
+    import http.client
+
+    root = Path(__file__).resolve().parent.parent
+    shared = Path(os.environ.get("REFERAT_SHARED", root.parent / "shared"))
+    cli = [str(Path(sys.executable).with_name("referat")), "--db", str(tmp_path / "a.db")]
+    subprocess.run(cli + ["import", str(next((shared / "seeds").glob("*.txt")))], check=True, capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen(cli + ["serve", "--port", str(port), "--workers", "2", "--no-access-log"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _get(port, time.monotonic() + 60)
+        deadline = time.monotonic() + 30
+        while _listening_sockets(port) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(24)]
+        closed = 0
+        end = time.monotonic() + 3
+        while time.monotonic() < end:  # keep-alive clients, as browsers and proxies are
+            for c in clients:
+                c.request("GET", "/soeg.json?q=udvalget")
+                response = c.getresponse()
+                response.read()
+                if response.getheader("connection", "").lower() == "close":
+                    c.close()  # the next request connects again
+                    closed += 1
+        servers = [p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
+        held = sorted(_held_connections(p, port) for p in servers)
+        for c in clients:
+            c.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    assert sum(held) == 24
+    assert held[1] - held[0] <= 2, (held, closed)

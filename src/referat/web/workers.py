@@ -5,7 +5,8 @@ Why not uvicorn's ``--workers``: its processes share one listening socket, and w
 for good: under load 45 of 50 keep-alive connections went to one of two processes, whose clients then
 waited for nine times the work of the other's (search p99 335 ms at p50 138 ms with the cache off).
 With a socket per process, Linux spreads new connections over the processes by a hash of their
-addresses.  The parent only supervises: it starts the processes (fresh interpreters, each opening the
+addresses, and evens out the keep-alive connections that hash leaves uneven (``balance``).  The
+parent only supervises: it starts the processes (fresh interpreters, each opening the
 archive itself), starts a new one if one dies, and stops them all on SIGINT/SIGTERM.  Where the platform
 has no ``SO_REUSEPORT`` (``available``), ``referat serve`` falls back to uvicorn's workers.
 """
@@ -18,9 +19,12 @@ import os
 import signal
 import socket
 import time
+from collections.abc import MutableSequence
 from types import FrameType
 
 from ..errors import ReferatError
+from .balance import Balancer
+from .balance import server as balanced_server
 
 log = logging.getLogger("referat.serve")
 #: a process that dies sooner than this after its start is not restarted (it would only die again)
@@ -45,23 +49,28 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, access_log: bool) -> None:
+def _worker(host: str, port: int, access_log: bool, counts: MutableSequence[int], slot: int) -> None:
     import uvicorn
 
+    from .app import app_from_env
+
     sock = listening_socket(host, port)
-    config = uvicorn.Config("referat.web.app:app_from_env", factory=True, host=host, port=port,
-                            log_level="info", access_log=access_log)
-    uvicorn.Server(config).run(sockets=[sock])
+    counts[slot] = 0
+    balancer = Balancer(app_from_env(), counts, slot)  # connections kept even over the processes
+    config = uvicorn.Config(balancer, host=host, port=port, log_level="info", access_log=access_log)
+    balanced_server(config, balancer).run(sockets=[sock])
 
 
 def serve(host: str, port: int, workers: int, *, access_log: bool) -> None:
     """Run ``workers`` server processes over the archive named by ``$REFERAT_DB`` until SIGINT/SIGTERM."""
     listening_socket(host, port).close()  # a clear message now if the address cannot be had
     context = multiprocessing.get_context("spawn")
+    counts = context.Array("i", workers, lock=False)  # connections each process holds (``balance``)
     stopping = False
 
-    def start() -> tuple[multiprocessing.process.BaseProcess, float]:
-        process = context.Process(target=_worker, args=(host, port, access_log), name="referat-serve")
+    def start(slot: int) -> tuple[multiprocessing.process.BaseProcess, float]:
+        process = context.Process(target=_worker, args=(host, port, access_log, counts, slot),
+                                  name="referat-serve")
         process.start()
         return process, time.monotonic()
 
@@ -70,7 +79,7 @@ def serve(host: str, port: int, workers: int, *, access_log: bool) -> None:
         stopping = True
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    running = [start() for _ in range(workers)]
+    running = [start(slot) for slot in range(workers)]
     log.info("serving on http://%s:%d with %d processes (one socket each)", host, port, workers)
     try:
         while not stopping and running:
@@ -83,7 +92,7 @@ def serve(host: str, port: int, workers: int, *, access_log: bool) -> None:
                                        " see the messages above")
                 log.warning("server process %s ended (exit code %s): starting another", process.pid,
                             process.exitcode)
-                running[n] = start()
+                running[n] = start(n)
     finally:
         for process, _ in running:
             if process.is_alive():
