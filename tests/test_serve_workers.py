@@ -52,7 +52,8 @@ def _get(port: int, deadline: float) -> bytes:
             time.sleep(0.3)
 
 
-def test_each_process_listens_is_replaced_when_it_dies_and_all_stop(tmp_path):
+def _serve_two(tmp_path: Path) -> tuple[subprocess.Popen[str], int, bytes]:
+    """``referat serve --workers 2`` over one real seed, both processes listening: (process, port, first answer)."""
     root = Path(__file__).resolve().parent.parent
     shared = Path(os.environ.get("REFERAT_SHARED", root.parent / "shared"))
     cli = [str(Path(sys.executable).with_name("referat")), "--db", str(tmp_path / "a.db")]
@@ -61,11 +62,22 @@ def test_each_process_listens_is_replaced_when_it_dies_and_all_stop(tmp_path):
     proc = subprocess.Popen(cli + ["serve", "--port", str(port), "--workers", "2", "--no-access-log"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        assert b'"total"' in _get(port, time.monotonic() + 60)
+        first = _get(port, time.monotonic() + 60)
         deadline = time.monotonic() + 30
         while _listening_sockets(port) < 2:  # the second process may still be starting
             assert time.monotonic() < deadline
             time.sleep(0.2)
+    except BaseException:
+        proc.kill()
+        proc.communicate(timeout=60)
+        raise
+    return proc, port, first
+
+
+def test_each_process_listens_is_replaced_when_it_dies_and_all_stop(tmp_path):
+    proc, port, first = _serve_two(tmp_path)
+    try:
+        assert b'"total"' in first
         assert _listening_sockets(port) == 2
         servers = [p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
         assert len(servers) == 2
@@ -167,19 +179,8 @@ def _held_connections(pid: int, port: int) -> int:
 def test_keep_alive_connections_end_up_even_over_the_processes(tmp_path):
     import http.client
 
-    root = Path(__file__).resolve().parent.parent
-    shared = Path(os.environ.get("REFERAT_SHARED", root.parent / "shared"))
-    cli = [str(Path(sys.executable).with_name("referat")), "--db", str(tmp_path / "a.db")]
-    subprocess.run(cli + ["import", str(next((shared / "seeds").glob("*.txt")))], check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen(cli + ["serve", "--port", str(port), "--workers", "2", "--no-access-log"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc, port, _ = _serve_two(tmp_path)
     try:
-        _get(port, time.monotonic() + 60)
-        deadline = time.monotonic() + 30
-        while _listening_sockets(port) < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
         clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(24)]
         closed = 0
         end = time.monotonic() + 3
