@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,8 +83,9 @@ class IndexFilters:
 class SearchIndex:
     def __init__(self, path: Path | None) -> None:
         self.schema = _schema()
-        self._compiled: dict[tuple[Query, IndexFilters], tantivy.Query] = {}
-        self._clauses: dict[Clause, tantivy.Query] = {}  # one query word's clause, whatever the filters
+        # (OrderedDict: the oldest entry leaves in constant time, see ``snippets.ItemSnippets``)
+        self._compiled: OrderedDict[tuple[Query, IndexFilters], tantivy.Query] = OrderedDict()
+        self._clauses: OrderedDict[Clause, tantivy.Query] = OrderedDict()  # a query word's clause, any filters
         self.ahead = Ahead()  # documents being made in worker processes (bulk import, ``prefetch``)
         self._state: object = ()  # the index's state when the searcher was last reloaded (``_sync``)
         self._commits = 0  # commits by this process (an index in memory has no meta.json to look at)
@@ -182,7 +184,7 @@ class SearchIndex:
         if compiled is None:
             compiled = self._build_clause(clause)
             if len(self._clauses) >= COMPILED_CACHE:
-                self._clauses.pop(next(iter(self._clauses)))
+                self._clauses.popitem(last=False)
             self._clauses[clause] = compiled
         return compiled
 
@@ -247,7 +249,7 @@ class SearchIndex:
         if compiled is None:
             compiled = self._compile(query, filters)
             if len(self._compiled) >= COMPILED_CACHE:
-                self._compiled.pop(next(iter(self._compiled)))
+                self._compiled.popitem(last=False)
             self._compiled[key] = compiled
         return compiled
 

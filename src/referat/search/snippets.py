@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from .analyzer import WORD, compound_parts, stem
@@ -178,7 +179,9 @@ class ItemSnippets:
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self.made: dict[tuple[int, Query], str] = {}
+        # first in, first out: an OrderedDict drops its oldest in constant time, where popping a plain dict's
+        # first key walks over every key removed before it (~6 us at 20,000 entries)
+        self.made: OrderedDict[tuple[int, Query], str] = OrderedDict()
         self.lock = threading.Lock()
 
     def __call__(self, item_id: int, text: str, query: Query) -> str:
@@ -188,7 +191,7 @@ class ItemSnippets:
             found = snippet(text, query)
             with self.lock:
                 if len(self.made) >= self.size:
-                    self.made.pop(next(iter(self.made)), None)
+                    self.made.popitem(last=False)
                 self.made[key] = found
         return found
 
