@@ -19,9 +19,10 @@ import re
 import shutil
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import tantivy
 
@@ -46,6 +47,7 @@ HEAP_PER_CHARACTER = 6
 MIN_HEAP, MAX_HEAP = 64_000_000, 2_000_000_000
 COMPILED_CACHE = 256  # compiled queries kept per index (see SearchIndex.compile)
 SORTS = ("relevance", "date")
+K = TypeVar("K", bound=Hashable)
 
 
 def _schema() -> tantivy.Schema:
@@ -78,6 +80,17 @@ class IndexFilters:
     case_prefix: str | None = None
     kle: str | None = None  # KLE subject group, "00.01"
     person: str | None = None  # a participant as the ``person`` facet shows them, "Anja Holtze (A)"
+
+
+def _kept(cache: OrderedDict[K, tantivy.Query], key: K, make: Callable[[], tantivy.Query]) -> tantivy.Query:
+    """``cache[key]``, made by ``make`` when missing; past ``COMPILED_CACHE`` entries the oldest leaves."""
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        if len(cache) >= COMPILED_CACHE:
+            cache.popitem(last=False)
+        cache[key] = found
+    return found
 
 
 class SearchIndex:
@@ -180,13 +193,7 @@ class SearchIndex:
     def _clause(self, clause: Clause) -> tantivy.Query:
         """A query word's clause; kept (``COMPILED_CACHE``) until the index changes, since the same words come back
         under other filters, sort orders and pages, and building one looks its continuations up in the index."""
-        compiled = self._clauses.get(clause)
-        if compiled is None:
-            compiled = self._build_clause(clause)
-            if len(self._clauses) >= COMPILED_CACHE:
-                self._clauses.popitem(last=False)
-            self._clauses[clause] = compiled
-        return compiled
+        return _kept(self._clauses, clause, lambda: self._build_clause(clause))
 
     def _build_clause(self, clause: Clause) -> tantivy.Query:
         should = tantivy.Occur.Should
@@ -244,14 +251,7 @@ class SearchIndex:
         a word's clause looks up its continuations in the term dictionary and a results page compiles the same
         query for hits and facets."""
         self._sync()
-        key = (query, filters)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compile(query, filters)
-            if len(self._compiled) >= COMPILED_CACHE:
-                self._compiled.popitem(last=False)
-            self._compiled[key] = compiled
-        return compiled
+        return _kept(self._compiled, (query, filters), lambda: self._compile(query, filters))
 
     def _compile(self, query: Query, filters: IndexFilters) -> tantivy.Query:
         must, must_not = tantivy.Occur.Must, tantivy.Occur.MustNot
