@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from _common import progress, real_documents
 
-from referat import importer
+from referat.parse import importer
 
 
 def main() -> None:

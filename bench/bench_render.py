@@ -13,7 +13,7 @@ import time
 import pypdfium2
 from _common import progress, real_documents
 
-from referat import importer
+from referat.parse import importer
 from referat.render import render
 
 

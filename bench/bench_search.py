@@ -15,8 +15,8 @@ from datetime import date
 
 from _common import ROOT, progress, real_documents, summary
 
-from referat import importer
 from referat.errors import ReferatError
+from referat.parse import importer
 from referat.search.query import parse
 from referat.store.base import SearchFilters
 from referat.store.sqlite import SQLiteStore

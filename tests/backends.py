@@ -17,8 +17,9 @@ from typing import NoReturn
 from urllib.parse import quote
 
 import psycopg
-from referat.store.base import Store
 import pytest
+
+from referat.store.base import Store
 
 BACKENDS = ["sqlite", "postgres"]
 PG_URL = os.environ.get("REFERAT_TEST_PG", "postgresql://127.0.0.1:5432/test")

@@ -28,8 +28,39 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def real_documents() -> list[Path]:
+    """The flat documents (seeds and corpus): the synthetic archive's vocabulary and the render round trip."""
     docs = sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus").glob("*"))
     return [p for p in docs if p.is_file()]
+
+
+def _documents_table() -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads((Path(__file__).resolve().parent / "documents.toml").read_text("utf-8"))
+
+
+def more_documents() -> list[Path]:
+    """The documents of the drops and API answers that import to a golden (``tests/documents.toml``)."""
+    return [SHARED / p for p in _documents_table().get("golden", [])]
+
+
+def refused_documents() -> dict[Path, str]:
+    """Real files in ../shared that are not minutes or agendas, each with what its refusal must say."""
+    return {SHARED / p: text for p, text in _documents_table().get("refused", {}).items()}
+
+
+def all_documents() -> list[Path]:
+    """Every real document with a golden: the flat ones, then the drops' and API answers'."""
+    return real_documents() + more_documents()
+
+
+def golden_name(doc: Path) -> str:
+    """The golden's file name: the document's own for the flat files (as first reviewed), else its path
+    under ../shared with "/" as "__" and spaces as "_" (drops repeat names such as 1552814.PDF)."""
+    rel = doc.relative_to(SHARED)
+    if rel.parts[0] in ("seeds", "corpus"):
+        return doc.name + ".json"
+    return "__".join(rel.parts).replace(" ", "_") + ".json"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

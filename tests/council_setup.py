@@ -14,8 +14,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from referat.council import SYSTEM, Council, User
-from referat.council.committees import Committee, Membership
 from referat.council.agenda import MeetingInfo
+from referat.council.committees import Committee, Membership
 
 from .backends import BACKENDS, target
 

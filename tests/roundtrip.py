@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from referat.itemparse import parse_attachment
 from referat.model import AgendaItem, Meeting
+from referat.parse.items import parse_attachment
 
 
 def _norm(text: str | None) -> str | None:

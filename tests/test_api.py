@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
+
 with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient

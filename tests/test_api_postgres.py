@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-
 from . import test_api
 
 for _name in dir(test_api):

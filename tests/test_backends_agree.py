@@ -13,7 +13,6 @@ import pytest
 from referat.search.query import parse
 from referat.store.base import SearchFilters
 
-
 QUERIES = ["udvalget", "strategi", "beskæftigelsesstrategien", "erhvervs politik", "erhvervspolitik",
            "ankestyrelse*", '"10,86 mio. kr."', "15.00.00-A00-10-23", "måløv", "strategi -kontrol",
            "budget OR kultur", "kulturkommune", "vedligeholdelse", "rygestop", '"Aarhus Ø"', "budget 2026",

@@ -7,9 +7,9 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from referat import importer
 from referat.cli import main
 from referat.errors import InputError, NotMinutes
+from referat.parse import importer
 
 from .conftest import SHARED
 

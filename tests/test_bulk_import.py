@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from referat import importer
+from referat.parse import importer
 from referat.search.query import parse
 from referat.store import open_store
 from referat.store.base import SearchFilters

@@ -8,7 +8,13 @@ import pytest
 from referat.council.attendance import Event, presence
 from referat.council.committees import Membership
 from referat.council.decisions import Vote
-from referat.errors import InvalidInput, MinutesLocked, PermissionDenied, QuorumError, RuleViolation
+from referat.errors import (
+    InvalidInput,
+    MinutesLocked,
+    PermissionDenied,
+    QuorumError,
+    RuleViolation,
+)
 
 from .council_setup import clock, council, setup, where  # noqa: F401 (fixtures)
 

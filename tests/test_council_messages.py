@@ -7,7 +7,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import referat.council
-from referat.errors import ConflictError, InvalidInput, PermissionDenied, QuorumError, RuleViolation
+from referat.errors import (
+    ConflictError,
+    InvalidInput,
+    PermissionDenied,
+    QuorumError,
+    RuleViolation,
+)
 from referat.web.office.messages import ACTIONS, CODES, danish
 
 COUNCIL = Path(referat.council.__file__).parent

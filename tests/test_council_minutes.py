@@ -10,7 +10,13 @@ from sqlalchemy import update
 from referat.cli import main
 from referat.council import schema as s
 from referat.council.decisions import Vote
-from referat.errors import ConflictError, InvalidInput, MinutesLocked, NotFound, PermissionDenied
+from referat.errors import (
+    ConflictError,
+    InvalidInput,
+    MinutesLocked,
+    NotFound,
+    PermissionDenied,
+)
 from referat.render.signatures import Signature
 
 from .council_setup import clock, council, setup, where  # noqa: F401 (fixtures)

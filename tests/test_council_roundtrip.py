@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from referat.council.decisions import Vote
-from referat.importer import parse_bytes
+from referat.parse.importer import parse_bytes
 from referat.render import filename, render
 
 from .council_setup import clock, council, setup, where  # noqa: F401 (fixtures)
@@ -76,7 +76,7 @@ def test_council_minutes_round_trip(approved, fmt: str, public: bool) -> None:
 
 
 def test_attendance_notes_of_present_members_are_notes_not_roles() -> None:
-    from referat.people import parse_participants
+    from referat.vocab.names import parse_participants
 
     got = [(p.person.name, p.person.role, p.present, p.note) for p in parse_participants(
         "Bo (V) (næstformand) (inhabil under punkt 3), Cecilie (A) (ankom før punkt 2), Dan (Ø) (Afbud), "

@@ -8,7 +8,15 @@ import re
 from datetime import datetime, timezone
 
 from .council_setup import FAST_HASHER, build, clock, where  # noqa: F401 (fixtures)
-from .test_council_web import PASSWORDS, SECRET, attend, csrf_of, decide, logged_in, site  # noqa: F401
+from .test_council_web import (  # noqa: F401
+    PASSWORDS,
+    SECRET,
+    attend,
+    csrf_of,
+    decide,
+    logged_in,
+    site,
+)
 
 
 def version_in(html: str, action: str) -> str:

@@ -15,12 +15,12 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from referat.kle import group_label, group_name, group_of
+from referat.vocab.kle import group_label, group_name, group_of
+
 from referat.search.indexing import meeting_persons
 from referat.search.query import parse
 from referat.store.base import SearchFilters
 from referat.web import create_app
-
 
 QUERY = "udvalget OR indstillingen OR budget"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from referat import importer
 from referat.errors import NotMinutes
-from referat.parsers import firstagenda_html
+from referat.parse import firstagenda_html, importer
 
 PAGE = """<!DOCTYPE html><html lang="da"><head><title>Teknisk Udvalg</title>
 <script>var x = {"Meeting_Closed_Item":"Lukket punkt"};</script></head><body>

@@ -9,21 +9,23 @@ import json
 
 import pytest
 
-from referat import canonical, importer
+from referat import canonical
+from referat.errors import InputError
+from referat.parse import importer
 
-from .conftest import GOLDEN, real_documents
+from .conftest import GOLDEN, all_documents, golden_name, refused_documents
 
 
 def golden_path(doc):
-    return GOLDEN / (doc.name + ".json")
+    return GOLDEN / golden_name(doc)
 
 
 def pytest_generate_tests(metafunc):
     """Documents with a golden; with --update-goldens, every real document."""
     if "doc" in metafunc.fixturenames:
         update = metafunc.config.getoption("--update-goldens")
-        docs = [d for d in real_documents() if update or golden_path(d).exists()]
-        metafunc.parametrize("doc", docs, ids=[d.name for d in docs])
+        docs = [d for d in all_documents() if update or golden_path(d).exists()]
+        metafunc.parametrize("doc", docs, ids=[golden_name(d)[:-5] for d in docs])
 
 
 def test_golden(doc, update_goldens):
@@ -59,5 +61,18 @@ def test_compact_form_is_the_same_value(doc):
 
 
 def test_every_real_document_has_a_golden():
-    missing = [d.name for d in real_documents() if not golden_path(d).exists()]
-    assert real_documents() and missing == []
+    missing = [d.name for d in all_documents() if not golden_path(d).exists()]
+    assert all_documents() and missing == []
+
+
+def test_every_golden_belongs_to_a_listed_document():
+    """A golden whose document left the list (or was renamed) is stale, not silently kept."""
+    listed = {golden_name(d) for d in all_documents()}
+    assert sorted(p.name for p in GOLDEN.glob("*.json") if p.name not in listed) == []
+
+
+@pytest.mark.parametrize("path", sorted(refused_documents()), ids=lambda p: golden_name(p)[:-5])
+def test_files_that_are_not_minutes_are_refused_saying_what_they_are(path):
+    with pytest.raises(InputError) as info:
+        importer.parse_file(path)
+    assert refused_documents()[path] in str(info.value)

@@ -13,7 +13,6 @@ from referat.search.analyzer import compound_parts, stem, words
 from referat.search.inflect import variant_stems
 from referat.search.query import parse
 
-
 JOINED = [("budget", "budgettet"), ("budgetterne", "budget"), ("regel", "reglerne"), ("center", "centret"),
           ("centrene", "center"), ("teater", "teatret"), ("kapitel", "kapitlet"), ("cykel", "cykler"),
           ("middel", "midlerne"), ("barn", "børnene"), ("børn", "barn"), ("hånd", "hænder"), ("år", "året"),

@@ -8,9 +8,10 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from referat import canonical, importer
+from referat import canonical
 from referat.cli import main
 from referat.errors import StoreError
+from referat.parse import importer
 from referat.store import open_store, postgres, sqlite
 from referat.store.migrations import Step, migrate
 

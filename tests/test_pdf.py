@@ -1,4 +1,4 @@
-"""The PDF importer: layout cleanup rules (``referat.pdftext``) and bad PDFs."""
+"""The PDF importer: layout cleanup rules (``referat.parse.pdftext``) and bad PDFs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,19 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from referat import importer
 from referat.errors import InputError, NotMinutes
-from referat.pdftext import (Layout, Line, dehyphen, fix_soft_hyphens, join_text, measure, paragraphs, split_toc,
-                             strip_running)
+from referat.parse import importer
+from referat.parse.pdftext import (
+    Layout,
+    Line,
+    dehyphen,
+    fix_soft_hyphens,
+    join_text,
+    measure,
+    paragraphs,
+    split_toc,
+    strip_running,
+)
 
 from .conftest import SHARED
 

@@ -7,7 +7,16 @@ from datetime import datetime
 
 import pytest
 
-from referat.model import AgendaItem, Decision, Document, ImportedMeeting, Meeting, Participant, Person, Section
+from referat.model import (
+    AgendaItem,
+    Decision,
+    Document,
+    ImportedMeeting,
+    Meeting,
+    Participant,
+    Person,
+    Section,
+)
 from referat.persons import Attendance, dissenters, memberships, person_key
 from referat.store import open_store
 

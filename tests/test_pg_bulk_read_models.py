@@ -8,7 +8,7 @@ import copy
 
 import psycopg
 
-from referat import importer
+from referat.parse import importer
 from referat.store import open_store
 from referat.synth import national, vocabulary_from
 

@@ -14,8 +14,8 @@ import pytest
 import tantivy
 from click.testing import CliRunner
 
-from referat import importer
 from referat.cli import main
+from referat.parse import importer
 from referat.search.indexing import item_rows
 from referat.search.query import parse
 from referat.store import open_store

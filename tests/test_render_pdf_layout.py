@@ -11,10 +11,10 @@ import re
 
 import pypdfium2
 
-from referat.importer import parse_bytes
-from referat.itemparse import Para, build_item
+from referat.parse.importer import parse_bytes
+from referat.parse.items import Para, build_item
+from referat.parse.pdftext import read_pdf
 from referat.render import filename, render
-from referat.pdftext import read_pdf
 
 from .test_render_roundtrip import full_meeting
 

@@ -17,10 +17,22 @@ from functools import cache
 import pytest
 
 from referat import tables
-from referat.importer import parse_bytes, parse_file
-from referat.itemparse import Para, build_item
-from referat.model import (AgendaItem, Attachment, CaseId, Decision, Document, ImportedMeeting, Meeting,
-                           Participant, Person, Recommendation, RecommendationPoint, Section)
+from referat.model import (
+    AgendaItem,
+    Attachment,
+    CaseId,
+    Decision,
+    Document,
+    ImportedMeeting,
+    Meeting,
+    Participant,
+    Person,
+    Recommendation,
+    RecommendationPoint,
+    Section,
+)
+from referat.parse.importer import parse_bytes, parse_file
+from referat.parse.items import Para, build_item
 from referat.render import Signature, filename, render
 from referat.render.layout import build
 from referat.render.pdf import check_pdf

@@ -13,9 +13,8 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     from starlette.testclient import TestClient
 
 from referat.cli import main
-from referat.importer import parse_bytes
+from referat.parse.importer import parse_bytes
 from referat.web import create_app
-
 
 
 @pytest.fixture(scope="module")

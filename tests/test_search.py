@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from referat import importer
 from referat.errors import QueryError
+from referat.parse import importer
 from referat.search.analyzer import analyze, compound_parts, stem
 from referat.search.query import parse
-from referat.store.base import SearchFilters
 from referat.store import open_store
+from referat.store.base import SearchFilters
 
 from .backends import BACKENDS, target
 from .conftest import SHARED
@@ -134,7 +134,7 @@ def test_analyzer_keeps_danish_letters_and_splits_compounds():
     ("Der indkaldes til et ekstraordinært møde.", "unknown"),
 ])
 def test_outcome_classification(text, outcome):
-    from referat.vocab import classify_outcome
+    from referat.vocab.headings import classify_outcome
 
     assert classify_outcome(text) == outcome
 
@@ -142,7 +142,14 @@ def test_outcome_classification(text, outcome):
 def test_case_prefix_filter_with_spaces_and_any_case(fresh_store):
     from datetime import datetime
 
-    from referat.model import AgendaItem, CaseId, Document, ImportedMeeting, Meeting, Section
+    from referat.model import (
+        AgendaItem,
+        CaseId,
+        Document,
+        ImportedMeeting,
+        Meeting,
+        Section,
+    )
 
     items = [AgendaItem(str(n), n, f"Vejsag {n}", case_ids=[CaseId(case, "other")],
                         sections=[Section("case", "Sagsfremstilling", "Om vejen.")])

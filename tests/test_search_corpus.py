@@ -8,7 +8,6 @@ from referat.search.query import parse
 from referat.store.base import SearchFilters
 
 
-
 @pytest.fixture(scope="module")
 def store(real_store):  # the shared real archive of each backend (conftest)
     return real_store

@@ -36,7 +36,6 @@ from referat.store.base import SearchFilters
 from referat.web import create_app
 from referat.web.params import SearchParams, url_piece
 
-
 QUERIES = ["udvalget", "budget", "indstillingen OR beslutning", "skole trivsel", "beskæftigelsesindsats", "ældre",
            "strat*", '"taget til efterretning"', "10,86 mio", "kommune -budget", "Børn OR unge", "2013", "økonomi"]
 

@@ -13,7 +13,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from referat.model import AgendaItem, Decision, Document, ImportedMeeting, Meeting, Section
+from referat.model import (
+    AgendaItem,
+    Decision,
+    Document,
+    ImportedMeeting,
+    Meeting,
+    Section,
+)
 from referat.store import open_store
 from referat.web import create_app
 from referat.web.cache import CHECK_SECONDS

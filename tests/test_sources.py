@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from referat import importer
 from referat.errors import NotFound, StoreError
 from referat.model import Section
+from referat.parse import importer
 from referat.store import open_store
 from referat.store.copy import copy_archive, verify_copy
 from referat.synth import national, vocabulary_from
@@ -134,9 +133,10 @@ def test_copy_moves_the_bytes_and_verifies_them(direction, tmp_path):
 
 
 def test_older_archives_get_the_blobs_table_in_place(tmp_path):
+    import sqlite3
+
     from referat.store import sqlite
     from referat.store.migrations import migrate
-    import sqlite3
 
     path = tmp_path / "old.db"
     db = sqlite3.connect(path, isolation_level=None)

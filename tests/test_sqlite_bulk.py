@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from referat import importer
+from referat.parse import importer
 from referat.store.sqlite import SQLiteStore
 from referat.synth import national, vocabulary_from
 

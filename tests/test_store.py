@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from referat import importer
 from referat.errors import NotFound
+from referat.parse import importer
 from referat.search.query import parse
 from referat.store import open_store
 

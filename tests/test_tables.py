@@ -12,8 +12,8 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     from starlette.testclient import TestClient
 
 from referat import canonical, tables
-from referat.importer import parse_bytes, parse_file
 from referat.model import Section, Table
+from referat.parse.importer import parse_bytes, parse_file
 from referat.render import render
 from referat.store import open_store
 from referat.store.copy import copy_archive

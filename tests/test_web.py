@@ -6,12 +6,12 @@ import re
 import warnings
 
 import pytest
+
 with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from referat.web import create_app
-
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-
 from . import test_web
 
 for _name in dir(test_web):

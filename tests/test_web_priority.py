@@ -11,7 +11,14 @@ from datetime import datetime
 import httpx
 import pytest
 
-from referat.model import AgendaItem, Decision, Document, ImportedMeeting, Meeting, Section
+from referat.model import (
+    AgendaItem,
+    Decision,
+    Document,
+    ImportedMeeting,
+    Meeting,
+    Section,
+)
 from referat.store import open_store
 from referat.web import app as app_module
 from referat.web import create_app

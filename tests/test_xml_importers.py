@@ -11,9 +11,8 @@ import time
 
 import pytest
 
-from referat import importer
 from referat.errors import NotMinutes
-from referat.parsers import acadre_xml, edoc_xml, xmlutil
+from referat.parse import acadre_xml, edoc_xml, importer, xmlutil
 
 from .conftest import SHARED
 

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from referat import importer, lossless
+from referat.parse import importer, lossless
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "referat" / "data" / "lexicon.txt"

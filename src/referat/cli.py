@@ -14,6 +14,7 @@ import click
 
 from . import canonical
 from .cli_council import council_cmd, iso_day
+from .cli_index import reindex_cmd
 from .cli_render import render_cmd
 from .errors import ReferatError
 from .ingest import ingest
@@ -21,7 +22,6 @@ from .model import OUTCOMES
 from .render_text import item_text, meeting_text
 from .search.query import parse as parse_query
 from .search.snippets import to_plain_marks, to_terminal
-from .cli_index import reindex_cmd
 from .store import open_store
 from .store.base import SearchFilters
 
@@ -162,7 +162,7 @@ def migrate(ctx: click.Context) -> None:
     store = _store(ctx)
     if store.migration is not None:
         click.echo(store.migration.describe())
-    from .council import schema, db  # the meeting side's council_* tables live in the same database
+    from .council import db, schema
 
     engine = db.engine_for(ctx.obj["db"])
     try:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, ReferatError
-from .importer import MAX_BYTES, parse_file
 from .model import ImportedMeeting
+from .parse.importer import MAX_BYTES, parse_file
 from .store.base import SaveResult, Store
 
 

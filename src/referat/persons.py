@@ -30,7 +30,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .model import ImportedMeeting, Meeting
-from .people import split_list
+from .vocab.names import split_list
 
 
 @lru_cache(maxsize=65_536)

@@ -20,9 +20,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .model import AgendaItem, CaseId, Decision, Document, ImportedMeeting, Meeting, Participant, Person, Section
-from .municipality import known
-from .vocab import classify_outcome
+from .model import (
+    AgendaItem,
+    CaseId,
+    Decision,
+    Document,
+    ImportedMeeting,
+    Meeting,
+    Participant,
+    Person,
+    Section,
+)
+from .vocab.headings import classify_outcome
+from .vocab.municipality import known
 
 COMMITTEES = [
     "Økonomiudvalget", "Teknik- og Miljøudvalget", "Børne- og Skoleudvalget", "Social- og Sundhedsudvalget",
@@ -159,7 +169,7 @@ def vocabulary_from(paths: list[Path]) -> Vocabulary:
     """The vocabulary of the real documents at ``paths`` (files that do not import are skipped), the same for
     the same files in any order, so a synthetic archive depends only on its documents and seed."""
     from .errors import ReferatError
-    from .importer import parse_file
+    from .parse.importer import parse_file
 
     records = []
     for p in sorted(paths):

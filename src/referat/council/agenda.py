@@ -21,9 +21,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
-from ..caseids import parse_case_id
 from ..errors import InvalidInput, NotFound, StoreError
 from ..model import CaseId, Section
+from ..vocab.caseids import parse_case_id
 from . import schema as s
 from .committees import Committee, get_committee
 from .locking import is_locked, versioned_update

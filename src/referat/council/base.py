@@ -23,10 +23,10 @@ from sqlalchemy.engine import Connection
 from ..errors import NotFound, PermissionDenied
 from ..store.base import Store
 from . import accounts, agenda, audit, committees
+from . import schema as s
 from .accounts import User
 from .agenda import ItemInfo, MeetingInfo
 from .db import engine_for, read_only
-from . import schema as s
 
 #: the actor of the command line (bootstrap and administration): secretary rights, audited as "(system)"
 SYSTEM = User(0, "(system)", "System", "system")
@@ -138,7 +138,7 @@ class CouncilBase:
         seat, or as a substitute called in for this meeting?"""
         if actor.role != "member":
             return False
-        from .attendance import called_in  # noqa: PLC0415 (attendance imports agenda; avoid a cycle at import)
+        from .attendance import called_in
 
         for m in committees.memberships(conn, meeting.committee.id, meeting.start.date()):
             if m.user_id == actor.id and (m.seat or m.id in called_in(conn, meeting.id)):

@@ -148,7 +148,7 @@ def get_membership(conn: Connection, membership_id: int) -> Membership:
 def end_term(conn: Connection, membership_id: int, read_version: int, end: date) -> Membership:
     """End a term on ``end`` (the last day on the committee).  Refused when that would rewrite a meeting
     already held: a later meeting where the member (or a substitute for them) is on the attendance record."""
-    from .locking import versioned_update  # noqa: PLC0415 (locking imports audit, which imports accounts)
+    from .locking import versioned_update
 
     current = get_membership(conn, membership_id)
     if end < current.term_from:

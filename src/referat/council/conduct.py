@@ -10,6 +10,7 @@ keeps the audit log.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 

@@ -28,13 +28,24 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from .. import canonical
 from ..errors import ConflictError, InvalidInput, MinutesLocked
-from ..model import (AgendaItem, Attachment, Decision, Document, ImportedMeeting, Meeting, Participant, Person,
-                     Recommendation, Section)
+from ..model import (
+    AgendaItem,
+    Attachment,
+    Decision,
+    Document,
+    ImportedMeeting,
+    Meeting,
+    Participant,
+    Person,
+    Recommendation,
+    Section,
+)
 from ..render.signatures import Signature
-from ..vocab import match_heading
+from ..vocab.headings import match_heading
 from . import schema as s
 from .agenda import ItemInfo, MeetingInfo, get_meeting
-from .attendance import Attendance, load as load_attendance
+from .attendance import Attendance
+from .attendance import load as load_attendance
 from .committees import ROLE_LABELS
 from .decisions import dissents, get_decision, minutes_text
 from .templates import get_template

@@ -16,8 +16,25 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Engine, ForeignKey, Integer, LargeBinary, MetaData, String,
-                        Table, Text, TypeDecorator, UniqueConstraint, inspect, select, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError

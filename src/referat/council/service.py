@@ -24,12 +24,12 @@ from typing import Any
 
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from . import accounts, agenda, audit, committees
+from . import schema as s
 from .accounts import User
 from .agenda import AttachmentInfo, ItemInfo, MeetingInfo
 from .base import SYSTEM, Session, _changed, is_secretary, public_view
 from .committees import Committee, Membership
 from .conduct import Conduct
-from . import schema as s
 from .locking import ensure_open, is_locked, versioned_update
 
 __all__ = ["Council", "SYSTEM", "Session", "public_view"]

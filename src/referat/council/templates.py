@@ -16,7 +16,7 @@ from importlib import resources
 
 from ..errors import InvalidInput
 from ..model import Section
-from ..vocab import match_heading
+from ..vocab.headings import match_heading
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..itemparse import parse_attachment
-from ..model import AgendaItem, Attachment, Decision, ImportedMeeting, Person, Recommendation, Section, Treatment
-from .. import tables, vocab
-from ..people import absent_people, parse_person
+from .. import tables
+from ..model import (
+    AgendaItem,
+    Attachment,
+    Decision,
+    ImportedMeeting,
+    Person,
+    Recommendation,
+    Section,
+    Treatment,
+)
+from ..parse.items import parse_attachment
+from ..vocab import headings
+from ..vocab.names import absent_people, parse_person
 from .signatures import Signature
 
 WEEKDAYS = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
@@ -183,7 +193,7 @@ def _item(it: AgendaItem, *, public: bool, agenda: bool) -> Item:
         if s.role == "attachments" and closed_attachments:
             paras = [p for p in paras if parse_attachment(p).public]
         if s.role == "absence" and paras:
-            hm = vocab.match_heading(s.heading)
+            hm = headings.match_heading(s.heading)
             if hm and hm.groups.get("body") == paras[0]:
                 paras = paras[1:]  # the importer keeps "Afbud X (D)"'s name as the section text too
         if not paras and not s.heading:
@@ -207,7 +217,7 @@ def _add_absences(item: Item, absences: list[Person]) -> None:
     for b in item.blocks:
         texts = [p.text for p in b.paras]
         if b.role == "absence":
-            hm = vocab.match_heading(b.heading)
+            hm = headings.match_heading(b.heading)
             texts += [hm.groups["body"]] if hm and "body" in hm.groups else []
             named.update(parse_person(x)[0].name for t in texts for x in re.split(r",\s*", t))
         for text in texts:

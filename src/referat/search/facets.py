@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..kle import group_label
+from ..vocab.kle import group_label
 from .index import FACET_FIELDS, IndexFilters, SearchIndex
 from .query import Query
 

@@ -28,9 +28,9 @@ import tantivy
 
 from ..errors import QueryError, StoreError
 from .analyzer import compound_parts, expansions, stem, words
-from .inflect import variant_stems
 from .documents import FACET_FIELDS, case_token
 from .indexing import ItemRow
+from .inflect import variant_stems
 from .parallel import Ahead, Item
 from .query import Clause, Query
 

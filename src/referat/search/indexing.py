@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..kle import group_of
 from ..model import CaseId, ImportedMeeting, Meeting
+from ..vocab.kle import group_of
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ import atexit
 import multiprocessing
 import os
 from collections.abc import Iterator
-from itertools import chain, islice
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
 
 from .analyzer import analyze
 from .documents import Fields, document_json

@@ -9,9 +9,9 @@ tests in ``tests/test_store.py`` hold every backend to the same rules.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound
@@ -61,7 +61,7 @@ class SearchFilters:
     date_to: date | None = None
     outcome: str | None = None
     case_prefix: str | None = None
-    kle: str | None = None  # KLE subject group, e.g. "00.01" (see ``referat.kle``)
+    kle: str | None = None  # KLE subject group, e.g. "00.01" (see ``referat.vocab.kle``)
     person: str | None = None  # a participant as the ``person`` facet shows them, e.g. "Anja Holtze (A)"
 
 

@@ -20,8 +20,10 @@ from typing import Any
 from .. import canonical
 from ..model import ImportedMeeting
 from ..persons import Attendance, Mention, meeting_people, one_per_item, one_per_meeting
-from .apiindex import COLUMNS as API_COLUMNS, ApiIndex
-from .treatrefs import COLUMNS as REF_COLUMNS, PrintedRef, TreatmentRefs
+from .apiindex import COLUMNS as API_COLUMNS
+from .apiindex import ApiIndex
+from .treatrefs import COLUMNS as REF_COLUMNS
+from .treatrefs import PrintedRef, TreatmentRefs
 
 _TABLES = """
 CREATE TABLE participants(

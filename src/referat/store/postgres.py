@@ -30,10 +30,19 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from .base import (CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store,
-                   index_filters)
-from .migrations import MigrationTarget, Step, latest, migrate
 from . import apiindex, blobs, bulkgc, treatrefs
+from .base import (
+    CaseItem,
+    Hit,
+    MeetingSummary,
+    SaveResult,
+    SearchFilters,
+    SearchResult,
+    SourceFile,
+    Store,
+    index_filters,
+)
+from .migrations import MigrationTarget, Step, latest, migrate
 from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
 from .pgindex import LogIndex, index_root
 from .pgwrite import PEOPLE, BatchWriter, clean

@@ -20,19 +20,27 @@ from pathlib import Path
 
 from .. import canonical
 from ..errors import NotFound, StoreError
-from ..model import ImportedMeeting
-from ..model import CaseId
+from ..model import CaseId, ImportedMeeting
 from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from .migrations import MigrationTarget, Step, latest, migrate
 from . import apiindex, blobs, bulkgc, treatrefs
-from .freshrows import FreshRows, Rows
-from .sqlitewrite import BatchWriter, bump
-from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
-from .base import CaseItem, Hit, MeetingSummary, SaveResult, SearchFilters, SearchResult, SourceFile, Store
+from .base import (
+    CaseItem,
+    Hit,
+    MeetingSummary,
+    SaveResult,
+    SearchFilters,
+    SearchResult,
+    SourceFile,
+    Store,
+)
 from .base import index_filters as to_index_filters
+from .freshrows import FreshRows, Rows
+from .migrations import MigrationTarget, Step, latest, migrate
+from .people import SQLITE_STEP, STEP_DESCRIPTION, PeopleTables
+from .sqlitewrite import BatchWriter, bump
 
 STEP1 = """
 CREATE TABLE IF NOT EXISTS meetings(

@@ -24,6 +24,7 @@ from . import blobs
 from .base import SaveResult, meeting_key
 from .freshrows import Rows
 
+
 def bump(db: sqlite3.Connection) -> int:
     """Move the change counter (inside the writing transaction) and return its new value."""
     row = db.execute("INSERT INTO meta VALUES('generation', '1') ON CONFLICT(key) DO UPDATE"

@@ -30,20 +30,20 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import tables
 from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
-from ..kle import group_label
-from .. import tables
 from ..store.base import SearchFilters, Store
+from ..vocab.kle import group_label
 from . import openapi, people, sources, views
 from .api import API_ROOT, Api, api_routes, error_response
 from .cache import Memo, ResponseCache
-from .sharedcache import SharedPages
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .history import case_history
 from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, search_params
+from .sharedcache import SharedPages
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("referat.web")

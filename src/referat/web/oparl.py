@@ -31,8 +31,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..model import AgendaItem, ImportedMeeting
 from ..persons import Attendance, memberships, slug
-from ..store.apiindex import (attachment_path, consultation_path, item_path, meeting_path, paper_path,
-                              source_path)
+from ..store.apiindex import (
+    attachment_path,
+    consultation_path,
+    item_path,
+    meeting_path,
+    paper_path,
+    source_path,
+)
 from . import sources, views
 
 SPEC = "https://schema.oparl.org/1.1/"

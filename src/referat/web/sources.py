@@ -24,7 +24,7 @@ holds nothing the rule would hide:
 4. **PDF, HTML and text with closed items** are served only with proof that the
    file is the public publication: every closed item in the model is bare (no
    sections, decision, recommendation, attachments, absences or treatments, only
-   number and title), and the lossless check (``referat.lossless``) placed every
+   number and title), and the lossless check (``referat.parse.lossless``) placed every
    content paragraph of the file in the model (no "text not placed" warning).  The
    importers are lossless-checked, so a bare closed item means the file printed
    nothing under it but its title, exactly what the portal shows.  A closed item

@@ -31,8 +31,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ...council import Council, User
-from ...errors import (ConflictError, FormError, InvalidInput, MinutesLocked, NotFound, PermissionDenied, ReferatError,
-                       RuleViolation)
+from ...errors import (
+    ConflictError,
+    FormError,
+    InvalidInput,
+    MinutesLocked,
+    NotFound,
+    PermissionDenied,
+    ReferatError,
+    RuleViolation,
+)
 from .. import views
 from .messages import danish
 
@@ -107,7 +115,7 @@ def _environment() -> Environment:
 
 
 def _local(moment: Any) -> Any:
-    from ...council.minutes import local  # noqa: PLC0415 (keep the web import light)
+    from ...council.minutes import local
 
     return local(moment) if moment is not None else None
 

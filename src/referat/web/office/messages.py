@@ -16,8 +16,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ...errors import (ConflictError, FormError, InvalidInput, MinutesLocked, NotFound, PermissionDenied, QuorumError,
-                       ReferatError, RuleViolation)
+from ...errors import (
+    ConflictError,
+    FormError,
+    InvalidInput,
+    MinutesLocked,
+    NotFound,
+    PermissionDenied,
+    QuorumError,
+    ReferatError,
+    RuleViolation,
+)
 
 #: what an entity is called in a Danish sentence ("Punktet er blevet ændret ...")
 ENTITIES = {"meeting": "Mødet", "item": "Punktet", "user": "Kontoen", "membership": "Medlemskabet",
@@ -38,7 +47,7 @@ def when(moment: datetime | None) -> str:
     """A timestamp as Danish wall-clock text: "den 01.03.2023 kl. 10.00.00"."""
     if moment is None:
         return ""
-    from ...council.minutes import local  # noqa: PLC0415 (keep the web import light)
+    from ...council.minutes import local
 
     at = local(moment)
     return f"den {at:%d.%m.%Y} kl. {at:%H.%M.%S}"
@@ -48,7 +57,7 @@ def conflict(exc: ConflictError) -> str:
     if exc.entity == "minutes":
         return (f"Referatet er ændret, siden du læste det (du godkendte {str(exc.expected_version)[:12]}…, nu er det"
                 f" {str(exc.actual_version)[:12]}…). Læs det igen, før du godkender.")
-    from .minutes import ACTIONS as AUDIT  # noqa: PLC0415 (the Danish names of audit actions)
+    from .minutes import ACTIONS as AUDIT
 
     who = ""
     if exc.who_name:

@@ -13,12 +13,11 @@ Rendered documents (HTML/PDF/text) come from ``referat.render``.
 
 from __future__ import annotations
 
-
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ...render import MEDIA_TYPES, filename, render
 from ...errors import PermissionDenied
+from ...render import MEDIA_TYPES, filename, render
 from .core import MEMBER, SECRETARY, Ctx, Office
 from .forms import NOTICES, SEAT_ROLES
 

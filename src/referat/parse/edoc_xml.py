@@ -22,16 +22,17 @@ import re
 
 from lxml import etree
 
-from .. import municipality, tables
-from ..caseids import parse_case_id
-from ..dates import parse_date, parse_datetime
+from .. import tables
 from ..errors import NotMinutes
-from ..itemparse import Para, build_item, parse_attachment
 from ..model import AgendaItem, Attachment, Meeting, Participant
-from ..people import parse_person
-from ..vocab import match_heading
+from ..vocab import municipality
+from ..vocab.caseids import parse_case_id
+from ..vocab.dates import parse_date, parse_datetime
+from ..vocab.headings import match_heading
+from ..vocab.names import parse_person
 from . import xmlutil
 from .base import ParseResult
+from .items import Para, build_item, parse_attachment
 
 NAME = "edoc-publishing-xml"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .model import CaseId
+from ..model import CaseId
 
 # Order matters: the first scheme whose pattern matches the whole token wins.
 SCHEMES: list[tuple[str, re.Pattern[str]]] = [

@@ -1,7 +1,7 @@
 """Minutes and agendas as PDF (Acadre, eDoc, FirstAgenda and similar exports).
 
 The PDF is read with pdfium (fast enough for bulk imports), cleaned up by
-``referat.pdftext`` (headers, footers, table of contents, hyphens, paragraphs),
+``referat.parse.pdftext`` (headers, footers, table of contents, hyphens, paragraphs),
 split into agenda items by their printed headings (checked against the table of
 contents when there is one) and handed to ``itemparse`` item by item.  The part
 before the first item is the meeting header; a signature page at the end gives
@@ -15,15 +15,29 @@ from datetime import datetime
 
 import pypdfium2
 
-from .. import municipality, pdftables, tables, vocab
-from ..dates import parse_date, parse_datetime, parse_time
+from .. import tables
 from ..errors import InputError, NotMinutes
-from ..itemparse import Para, build_item
 from ..model import Meeting
-from ..people import SIGNATURE_PAGE, parse_participants, signature_page
-from ..pdftext import (PART, Layout, Line, TocEntry, fix_soft_hyphens, join_text, measure, paragraphs, read_pdf,
-                       split_toc, strip_running, word_set)
+from ..vocab import headings, municipality
+from ..vocab.dates import parse_date, parse_datetime, parse_time
+from ..vocab.names import SIGNATURE_PAGE, parse_participants, signature_page
+from . import pdftables
 from .base import ParseResult
+from .items import Para, build_item
+from .pdftext import (
+    PART,
+    Layout,
+    Line,
+    TocEntry,
+    fix_soft_hyphens,
+    join_text,
+    measure,
+    paragraphs,
+    read_pdf,
+    split_toc,
+    strip_running,
+    word_set,
+)
 
 NAME = "pdf"
 _ITEM = re.compile(r"^(?:Punkt\s+(?P<n1>\d{1,4})\s*[:.]|(?P<n2>\d{1,4})\.)\s+(?P<title>\S.*)$", re.I)
@@ -75,13 +89,13 @@ class _Doc:
         self.layout = layout
         self.toc = toc
         self.closed_pages = closed_pages
-        exact = [ln for ln in lines if (h := vocab.match_heading(ln.text)) and not h.groups]
+        exact = [ln for ln in lines if (h := headings.match_heading(ln.text)) and not h.groups]
         styled = sum(1 for ln in exact if layout.styled(ln))
         # headings are set apart by font in this document: an unstyled synonym is ordinary text
         self.strict = len(exact) >= 3 and styled >= 0.6 * len(exact)
 
-    def heading(self, line: Line) -> vocab.HeadingMatch | None:
-        hm = vocab.match_heading(line.text)
+    def heading(self, line: Line) -> headings.HeadingMatch | None:
+        hm = headings.match_heading(line.text)
         # a synonym of several words ("Følgende deltog ikke i behandlingen af punktet") is
         # a heading even in body type; a one-word synonym is one only when set apart
         if hm and (hm.groups or not self.strict or self.layout.styled(line) or len(hm.heading.split()) >= 4):
@@ -125,7 +139,7 @@ def _find_items(doc: _Doc, end: int) -> list[tuple[int, int, str, str, TocEntry 
             by_toc = target and len(cur) < len(target) and target.startswith(cur) and \
                 (target.startswith(jn) or jn.startswith(target))
             by_style = doc.layout.styled(lines[i]) and doc.layout.styled(nxt) and nxt.page == lines[i].page \
-                and abs(nxt.size - lines[i].size) < 0.6 and not vocab.match_heading(nxt.text)
+                and abs(nxt.size - lines[i].size) < 0.6 and not headings.match_heading(nxt.text)
             if not (by_toc or by_style):
                 break
             title = joined
@@ -274,7 +288,7 @@ def _text_paras(doc: _Doc, body: list[Line], content: list[str]) -> list[Para]:
     for block in paragraphs(body, doc.layout, breaks=lambda ln: doc.heading(ln) is not None):
         text = " ".join(block.text.split())
         plain = True
-        hm = vocab.match_heading(text)
+        hm = headings.match_heading(text)
         if hm and len(block.lines) == 1 and doc.heading(block.lines[0]):
             plain = False
             content.append(hm.heading)
@@ -305,7 +319,7 @@ def parse(data: bytes, name: str) -> ParseResult:
     pages, toc = split_toc(raw)
     closed_pages = {ln.page for lines in pages for ln in lines
                     if (m := PART.match(" ".join(ln.text.split()))) and m.group("kind").lower() == "lukket"}
-    pages = strip_running(pages, heights, keep=lambda t: vocab.match_heading(t) is not None)
+    pages = strip_running(pages, heights, keep=lambda t: headings.match_heading(t) is not None)
     lines = [ln for page in pages for ln in page]
     doc = _Doc(lines, measure(pages), toc, closed_pages)
     sig = next((i for i, ln in enumerate(lines) if SIGNATURE_PAGE.match(ln.text.strip())), len(lines))

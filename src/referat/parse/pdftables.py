@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import tables
+from .. import tables
 from .pdftext import Layout, Line, join_text
 
 _MONEY = re.compile(r"\d\.\d{3}|kr\.|mio\.|mia\.|%|pct\.", re.I)

@@ -18,15 +18,15 @@ import re
 
 from lxml import etree
 
-from .. import municipality
-from ..caseids import parse_case_id
-from ..dates import parse_datetime
 from ..errors import NotMinutes
-from ..itemparse import Para, build_item
 from ..model import AgendaItem, Attachment, Meeting, Participant, Person
-from ..people import parse_person, split_list
+from ..vocab import municipality
+from ..vocab.caseids import parse_case_id
+from ..vocab.dates import parse_datetime
+from ..vocab.names import parse_person, split_list
 from . import xmlutil
 from .base import ParseResult
+from .items import Para, build_item
 
 NAME = "acadre-xml"
 

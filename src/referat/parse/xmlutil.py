@@ -17,7 +17,7 @@ from lxml import etree, html
 
 from .. import tables
 from ..errors import InputError
-from ..itemparse import Para
+from .items import Para
 
 _DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _BAD_CHARREF = re.compile(r"&#(?:x([0-9A-Fa-f]+)|([0-9]+));")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-from .. import municipality, tables
-from ..dates import parse_date, parse_datetime
+from .. import tables
 from ..errors import NotMinutes
-from ..itemparse import Para, build_item
 from ..model import Meeting
-from ..people import SIGNATURE_PAGE, parse_participants, signature_page
+from ..vocab import municipality
+from ..vocab.dates import parse_date, parse_datetime
+from ..vocab.names import SIGNATURE_PAGE, parse_participants, signature_page
 from .base import ParseResult
+from .items import Para, build_item
 
 NAME = "text-punkt"
 _TITLE = re.compile(r"^(?P<kind>REFERAT|DAGSORDEN)\s+(?P<committee>.+?)(?:\s+d\.\s+(?P<date>\d\d-\d\d-\d{4}))?$", re.I)

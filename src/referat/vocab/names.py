@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Participant, Person
+from ..model import Participant, Person
 
 PARTY = r"[A-ZÆØÅ]{1,2}"
 _ABSENT_NOTES = {"afbud", "fraværende", "fravær", "forfald", "syg"}

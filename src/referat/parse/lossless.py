@@ -13,7 +13,7 @@ import dataclasses
 import re
 from typing import Any
 
-from .model import Meeting
+from ..model import Meeting
 
 _LABEL = re.compile(r"^[\wæøåÆØÅ. /-]{1,30}:\s*")
 _SOFT = str.maketrans({"\u00ad": "", "\ufffe": "", "\u200b": ""})

@@ -13,12 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import tables, vocab
-from .caseids import parse_case_id
-from .dates import parse_date
-from .model import (AgendaItem, Attachment, Decision, Person, Recommendation, RecommendationPoint, Section, Table,
-                    Treatment)
-from .people import absent_people, parse_person
+from .. import tables
+from ..model import (
+    AgendaItem,
+    Attachment,
+    Decision,
+    Person,
+    Recommendation,
+    RecommendationPoint,
+    Section,
+    Table,
+    Treatment,
+)
+from ..vocab import headings
+from ..vocab.caseids import parse_case_id
+from ..vocab.dates import parse_date
+from ..vocab.names import absent_people, parse_person
 
 
 @dataclass
@@ -73,7 +83,7 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
     proposal then stays prose.  Otherwise any line matching the synonym table is a heading.
     """
     item = AgendaItem(number=number, position=position, title=" ".join(title.split()), public=public, page=page)
-    sections: list[tuple[vocab.HeadingMatch, list[str]]] = []
+    sections: list[tuple[headings.HeadingMatch, list[str]]] = []
     preamble: list[str] = []
     owner: dict[int, list[Para | None]] = {}  # id(a section's text list) -> its row paras by index
     for para in paras:
@@ -90,7 +100,7 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
         if marked_headings:
             heading = _marked_heading(text) if para.heading else None
         else:
-            heading = None if para.plain else vocab.match_heading(text)
+            heading = None if para.plain else headings.match_heading(text)
         if heading:
             sections.append((heading, []))
             if heading.role == "absence" and "body" in heading.groups:
@@ -98,7 +108,7 @@ def build_item(number: str, position: int, title: str, paras: list[Para], *, pub
             continue
         if sections and sections[-1][0].role == "attachments" and _SUBPOINT.match(text):
             # "c. Konference ..." after a "Bilag" list under sub-point b: the item's text goes on.
-            sections.append((vocab.HeadingMatch("body", "", {}), [text]))
+            sections.append((headings.HeadingMatch("body", "", {}), [text]))
             continue
         if not sections:
             case = parse_case_id(text)
@@ -160,14 +170,14 @@ def _preamble_treatment(item: AgendaItem, text: str) -> None:
         item.previous_treatments.append(parse_treatment(text))
 
 
-def _marked_heading(text: str) -> vocab.HeadingMatch:
-    known = vocab.match_heading(text) if text else None
+def _marked_heading(text: str) -> headings.HeadingMatch:
+    known = headings.match_heading(text) if text else None
     if known:
         return known
-    return vocab.HeadingMatch("other" if text else "body", text.rstrip(":").strip(), {})
+    return headings.HeadingMatch("other" if text else "body", text.rstrip(":").strip(), {})
 
 
-def _derive(item: AgendaItem, heading: vocab.HeadingMatch, body: list[str]) -> None:
+def _derive(item: AgendaItem, heading: headings.HeadingMatch, body: list[str]) -> None:
     role = heading.role
     decision_lines: list[str] = []
     if role == "case_history":
@@ -196,7 +206,7 @@ def _derive(item: AgendaItem, heading: vocab.HeadingMatch, body: list[str]) -> N
     elif role == "decision" and decision_lines:
         text = "\n\n".join(decision_lines)
         date_text = heading.groups.get("date")
-        item.decisions.append(Decision(text=text, outcome=vocab.classify_outcome(text),
+        item.decisions.append(Decision(text=text, outcome=headings.classify_outcome(text),
                                        body=heading.groups.get("body"),
                                        date=parse_date(date_text) if date_text else None))
 

@@ -19,13 +19,13 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .. import municipality
-from ..dates import parse_datetime
 from ..errors import NotMinutes
-from ..itemparse import Para, build_item
 from ..model import AgendaItem, Meeting
-from ..people import parse_participants
+from ..vocab import municipality
+from ..vocab.dates import parse_datetime
+from ..vocab.names import parse_participants
 from .base import ParseResult
+from .items import Para, build_item
 
 NAME = "firstagenda-html"
 

@@ -1,1 +1,0 @@
-"""Importers, one module per source family; ``base`` holds what they share."""
