@@ -23,7 +23,7 @@ from starlette.routing import Route
 from ..errors import NotFound, ReferatError
 from ..store.base import Store
 from . import oparl
-from .params import BadRequest
+from .params import BadRequest, digits
 
 API_ROOT = "/oparl/v1"
 PAGE_SIZE = 20
@@ -41,7 +41,7 @@ def error_response(status: int, message: str) -> JSONResponse:
 def _number(raw: str | None, name: str, default: int, high: int) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 9 or not 1 <= int(raw) <= high:
+    if not digits(raw, 9) or not 1 <= int(raw) <= high:
         raise BadRequest(f"«{name}» skal være et helt tal mellem 1 og {high}.")
     return int(raw)
 
@@ -260,7 +260,7 @@ class _Answer:
 
 
 def _ids(parts: list[str]) -> bool:
-    return all(p.isdigit() and len(p) <= 12 for p in parts)
+    return all(digits(p, 12) for p in parts)
 
 
 def _max(a: datetime | None, b: datetime | None) -> datetime | None:

@@ -13,7 +13,6 @@ import asyncio
 import gc
 import inspect
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -33,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from .. import tables
 from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
+from ..settings import Settings
 from ..store.base import SearchFilters, Store
 from ..vocab.kle import group_label
 from . import openapi, people, sources, views
@@ -42,7 +42,7 @@ from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .history import case_history
 from .office import office_for, office_routes
-from .params import PAGE_SIZE, BadRequest, search_params
+from .params import PAGE_SIZE, BadRequest, digits, search_params
 from .sharedcache import SharedPages
 
 HERE = Path(__file__).resolve().parent
@@ -78,23 +78,26 @@ def _wants_json(request: Request) -> bool:
 JOIN_SECONDS = 30.0
 #: the longest a cached answer waits for the pages its process is computing (``Portal._computed``)
 HOLD_SECONDS = 0.25
-#: pages computed at once per server process (one in the store, one rendering); ``REFERAT_COMPUTING`` sets it
-#: (with one process per core and cached answers waiting for computations, a cold cache's search p99 was
-#: 152-191 ms with 1 against 112-128 ms with 2, two runs each)
-COMPUTING = int(os.environ.get("REFERAT_COMPUTING", "2"))
 
 
 class Portal:
     """The handlers, bound to one store (reads are serialized: one SQLite connection)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
+        self.settings = settings
         self.lock = threading.Lock()
         self.env = _environment()
+        #: pages computed at once (one in the store, one rendering; ``Settings.computing``): with one process
+        #: per core and cached answers waiting for computations, a cold cache's search p99 was 152-191 ms
+        #: with 1 against 112-128 ms with 2, two runs each
+        self.computing = settings.computing
         archive_id = getattr(store, "archive_id", None)
         # rendered pages until the archive changes (web/cache.py), shared by the server's processes
-        self.cache = ResponseCache(shared=SharedPages.for_archive(archive_id) if archive_id else None)
-        self.facets = Memo()  # facet counts per query and filters, shared by a search's pages and sort orders
+        shared = SharedPages.for_archive(archive_id, settings) if archive_id and settings.cache else None
+        self.cache = ResponseCache(enabled=settings.cache, shared=shared)
+        # facet counts per query and filters, shared by a search's pages and sort orders
+        self.facets = Memo(enabled=settings.cache)
         self._limiter: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
         self._computations: tuple[asyncio.AbstractEventLoop, set[asyncio.Future[None]]] | None = None
 
@@ -162,7 +165,7 @@ class Portal:
         return endpoint
 
     async def _computed(self, fresh: Callable[[Request, str], Response], request: Request, key: str) -> Response:
-        """A page computed in a thread, ``COMPUTING`` at a time in arrival order.  While it is computed, answers
+        """A page computed in a thread, ``computing`` at a time in arrival order.  While it is computed, answers
         from the cache wait for it (``endpoint``): otherwise the cheap answers, hundreds a second from a
         busy cache, take the CPU turn by turn with it and a page that costs 4 ms of CPU took tens of ms
         (benchmark, Zipf popularity from a cold cache, ten runs: search p99 150-170 -> 81-128 ms, item 67-85
@@ -186,12 +189,12 @@ class Portal:
         return self._computations[1]
 
     def _computing(self) -> anyio.CapacityLimiter:
-        """The threads computing pages, ``COMPUTING`` at a time, the rest waiting in arrival order.  The
+        """The threads computing pages, ``computing`` at a time, the rest waiting in arrival order.  The
         handlers take turns on the store anyway (``lock``); letting dozens of threads wait on that lock made
         the order in which they got it a lottery (the 99th percentile four times the mean under load)."""
         loop = asyncio.get_running_loop()
         if self._limiter is None or self._limiter[0] is not loop:
-            self._limiter = (loop, anyio.CapacityLimiter(COMPUTING))
+            self._limiter = (loop, anyio.CapacityLimiter(self.computing))
         return self._limiter[1]
 
     def _sync_cache(self) -> object:
@@ -254,7 +257,7 @@ class Portal:
 
     def _meeting(self, request: Request) -> tuple[int, Any]:
         raw = request.path_params["meeting_id"]
-        if not raw.isdigit() or len(raw) > 12:
+        if not digits(raw, 12):
             raise NotFound(raw)
         meeting_id = int(raw)
         return meeting_id, self.store.get(meeting_id)
@@ -316,10 +319,12 @@ def _routes(portal: Portal) -> list[Route | Mount]:
     return routes
 
 
-def create_app(store: Store, council: Any = None) -> Starlette:
+def create_app(store: Store, council: Any = None, settings: Settings | None = None) -> Starlette:
     """The portal over ``store``; the secretariat's and members' screens use ``council`` (a
-    ``referat.council.Council``), by default one on the store's own database, opened on first use."""
-    portal = Portal(store)
+    ``referat.council.Council``), by default one on the store's own database, opened on first use.
+    ``settings`` default to ``Settings.from_env()``."""
+    settings = settings or Settings.from_env()
+    portal = Portal(store, settings)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -343,12 +348,18 @@ def create_app(store: Store, council: Any = None) -> Starlette:
     return app
 
 
-def app_from_env() -> Starlette:
-    """The portal over the archive named by ``$REFERAT_DB``: the factory each ``referat serve --workers N``
-    process calls (uvicorn starts the workers as fresh processes, so they cannot inherit an open store)."""
+def app_from_settings(settings: Settings) -> Starlette:
+    """The portal over the archive ``settings.db``: what each ``referat serve --workers N`` process makes
+    (they are fresh processes, so they cannot inherit an open store)."""
     from ..store import open_store
 
-    return serving(create_app(open_store(os.environ.get("REFERAT_DB", "referat.db"))))
+    return serving(create_app(open_store(settings.db, settings), settings=settings))
+
+
+def app_from_env() -> Starlette:
+    """The portal over the archive named by ``$REFERAT_DB``: the factory uvicorn's own workers import by name
+    (the fallback of ``referat serve --workers N`` where the platform has no ``SO_REUSEPORT``)."""
+    return app_from_settings(Settings.from_env())
 
 
 def serving(app: Starlette) -> Starlette:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from ..errors import NotFound, ReferatError
 from ..render import MEDIA_TYPES, filename, render
+from .params import digits
 
 EXTENSIONS = {"pdf": "pdf", "txt": "text", "html": "html"}
 
@@ -26,7 +27,7 @@ def download_routes(portal: Any) -> list[Route]:
         raw, doc, ext = (request.path_params[k] for k in ("meeting_id", "doc", "ext"))
         fmt = EXTENSIONS.get(ext)
         try:
-            if fmt is None or not raw.isdigit() or len(raw) > 12:
+            if fmt is None or not digits(raw, 12):
                 raise NotFound(raw)
             with portal.lock:
                 record = portal.store.get(int(raw))

@@ -45,11 +45,17 @@ def _text(value: str | None, name: str, limit: int = MAX_VALUE) -> str | None:
     return value
 
 
+def digits(raw: str, limit: int) -> bool:
+    """``raw`` is 1 to ``limit`` ASCII digits (``str.isdigit`` alone accepts "²" and other Unicode digits,
+    which ``int`` then refuses)."""
+    return 0 < len(raw) <= limit and raw.isascii() and raw.isdigit()
+
+
 def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
     if value is None or value.strip() == "":
         return default
     v = value.strip()
-    if not v.isdigit() or len(v) > 6:
+    if not digits(v, 6):
         raise BadRequest(f"«{name}» skal være et helt tal mellem {low} og {high}.")
     n = int(v)
     if not low <= n <= high:
@@ -142,6 +148,7 @@ def search_params(query: Mapping[str, str]) -> SearchParams:
     if sort not in SORT_LABELS:
         raise BadRequest("Sortering skal være «relevans» eller «dato».")
     year = query.get("aar")
+    year = year.strip() if year is not None else None  # "aar=%20" or a tab: no year, as an empty one
     kle = _text(query.get("kle"), "KLE-emne")
     if kle is not None and not re.fullmatch(r"\d\d\.\d\d", kle):
         raise BadRequest(f"«{kle}» er ikke et KLE-emne (to niveauer, fx 00.01).")

@@ -136,9 +136,12 @@ def page_url(source: dict[str, Any], item: AgendaItem) -> str | None:
     return f"{source['url']}#page={item.page}"
 
 
-def _disposition(name: str) -> str:
-    ascii_name = re.sub(r'[^A-Za-z0-9._ -]', "_", name) or "dokument"
-    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+def disposition(name: str, kind: str = "inline", fallback: str = "dokument") -> str:
+    """A Content-Disposition header for a file called ``name``: an ASCII ``filename`` for old clients and the
+    real name as RFC 5987 ``filename*=UTF-8''...`` (a header value is Latin-1: "文件.pdf" or "Ĳ-rapport.pdf"
+    put there as it is could not be sent at all)."""
+    ascii_name = re.sub(r'[^A-Za-z0-9._ -]', "_", name).strip(" ") or fallback
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def source_routes(portal: Any) -> list[Route]:
@@ -156,7 +159,7 @@ def source_routes(portal: Any) -> list[Route]:
         if reason is not None:
             return portal.error(request, 403, reason)
         doc = record.document
-        headers = {"ETag": f'"{sha}"', "Content-Disposition": _disposition(doc.source_name),
+        headers = {"ETag": f'"{sha}"', "Content-Disposition": disposition(doc.source_name),
                    "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"}
         if doc.format != "pdf":
             headers["Content-Security-Policy"] = SANDBOX

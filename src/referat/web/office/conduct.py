@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from ...council.decisions import Vote
 from ...errors import FormError
+from ..params import digits
 from .core import SECRETARY, Ctx, Office
 from .forms import EVENTS, NOTICES, OUTCOMES, SEAT_ROLES, VOTE_CHOICES
 
@@ -57,8 +58,8 @@ def record_attendance(ctx: Ctx) -> Response:
     item = ctx.field("item_id")
     substitute_for = ctx.field("for_member_id")
     ctx.council.record_attendance(
-        ctx.user, meeting_id, member, kind, item_id=int(item) if item.isdigit() else None,
-        for_member_id=int(substitute_for) if kind == "substitute" and substitute_for.isdigit() else None,
+        ctx.user, meeting_id, member, kind, item_id=int(item) if digits(item, 12) else None,
+        for_member_id=int(substitute_for) if kind == "substitute" and digits(substitute_for, 12) else None,
         note=ctx.field("note") or None)
     return ctx.redirect(f"/sekretariat/moede/{meeting_id}/moedet?besked=fremmoede")
 

@@ -42,6 +42,7 @@ from ...errors import (
     RuleViolation,
 )
 from .. import views
+from ..params import digits
 from .messages import danish
 
 HERE = Path(__file__).resolve().parent.parent
@@ -88,13 +89,13 @@ class Ctx:
     def number(self, name: str, message: str | None = None) -> int:
         """A required whole-number field (an id from a select); ``message`` says what to choose when it is missing."""
         raw = self.field(name)
-        if not raw.isdigit():
+        if not digits(raw, 12):
             raise FormError(message or f"Feltet {name} mangler eller er ikke et tal.")
         return int(raw)
 
     def path_id(self, name: str) -> int:
         raw = str(self.request.path_params[name])
-        if not raw.isdigit() or len(raw) > 12:
+        if not digits(raw, 12):
             raise NotFound(raw)
         return int(raw)
 

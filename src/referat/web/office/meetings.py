@@ -19,6 +19,7 @@ from starlette.routing import Route
 from ...council.agenda import ItemInfo
 from ...council.templates import get_template
 from ...errors import FormError
+from ..sources import disposition
 from .committees import committee
 from .core import SECRETARY, Ctx, Office
 from .forms import NOTICES, case_ids, checked, moment, parse_date, parse_time
@@ -137,9 +138,8 @@ def add_attachment(ctx: Ctx) -> Response:
 
 def attachment(ctx: Ctx) -> Response:
     info, data = ctx.council.attachment(ctx.user, ctx.path_id("attachment_id"))
-    safe = "".join(ch for ch in info.filename if ch.isalnum() or ch in "._- ") or "bilag"
     return Response(data, media_type=info.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{safe}"', "Cache-Control": "no-store",
+        "Content-Disposition": disposition(info.filename, "attachment", "bilag"), "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff"})
 
 
