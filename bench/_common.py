@@ -30,3 +30,33 @@ def summary(values_ms: list[float]) -> str:
 
 def progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def documents_with_goldens() -> list[Path]:
+    """Every real document the tests hold a golden for (seeds, corpus, drops, API answers)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.conftest import all_documents
+
+    return all_documents()
+
+
+def run_facts() -> dict[str, str]:
+    """When and at which commit a benchmark ran, for the JSON it writes (docs/benchmarks.md quotes both)."""
+    import datetime
+    import subprocess
+
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    return {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "commit": commit,
+            "cores": str(os.cpu_count())}
+
+
+def write_json(path: str | None, name: str, results: dict) -> None:
+    """Write ``results`` with the run's facts to ``path`` (default ``var/bench/<name>.json``)."""
+    import json
+
+    out = Path(path) if path else ROOT / "var" / "bench" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"benchmark": name, **run_facts(), "results": results}, indent=2,
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    progress(f"wrote {out}")
