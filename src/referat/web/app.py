@@ -40,6 +40,7 @@ from .api import API_ROOT, Api, api_routes, error_response
 from .cache import Memo, ResponseCache
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
+from .headers import SecuredStarlette
 from .history import case_history
 from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, digits, search_params
@@ -342,7 +343,7 @@ def create_app(store: Store, council: Any = None, settings: Settings | None = No
     routes += download_routes(portal) + sources.source_routes(portal)
     office = office_for(store, portal.lock, council)
     routes += office_routes(office)
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
+    app = SecuredStarlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
     app.state.portal = portal
     app.state.office = office
     return app

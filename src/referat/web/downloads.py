@@ -17,7 +17,9 @@ from starlette.routing import Route
 
 from ..errors import NotFound, ReferatError
 from ..render import MEDIA_TYPES, filename, render
+from .headers import DOCUMENT_POLICY
 from .params import digits
+from .sources import disposition
 
 EXTENSIONS = {"pdf": "pdf", "txt": "text", "html": "html"}
 
@@ -38,8 +40,9 @@ def download_routes(portal: Any) -> list[Route]:
             return portal.error(request, 404, "Vi kunne ikke finde det, du ledte efter. Tjek adressen, eller søg.")
         except ReferatError:
             return portal.error(request, 500, "Dokumentet kunne ikke dannes. Prøv igen senere.")
-        name = filename(record, fmt)
-        return Response(body, media_type=MEDIA_TYPES[fmt],
-                        headers={"Content-Disposition": f'inline; filename="{name}"'})
+        headers = {"Content-Disposition": disposition(filename(record, fmt))}
+        if fmt == "html":
+            headers["Content-Security-Policy"] = DOCUMENT_POLICY  # its print style is inline
+        return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     return [Route("/moede/{meeting_id}/{doc:str}.{ext:str}", download, methods=["GET", "HEAD"])]

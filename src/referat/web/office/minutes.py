@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from ...errors import PermissionDenied
 from ...render import MEDIA_TYPES, filename, render
+from ..headers import DOCUMENT_POLICY
 from .core import MEMBER, SECRETARY, Ctx, Office
 from .forms import NOTICES, SEAT_ROLES
 
@@ -61,7 +62,9 @@ def document(ctx: Ctx) -> Response:
     view = ctx.council.minutes(ctx.user, meeting_id)
     body = render(view.record, fmt, public=False, signatures=view.signatures)
     headers = {"Cache-Control": "no-store"}
-    if fmt != "html":
+    if fmt == "html":
+        headers["Content-Security-Policy"] = DOCUMENT_POLICY  # its print style is inline
+    else:
         headers["Content-Disposition"] = f'inline; filename="{filename(view.record, fmt)}"'
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
