@@ -61,6 +61,12 @@ class ModuleParser:
     def name(self) -> str:
         return str(getattr(self._mod, "NAME", self.module.rsplit(".", 1)[-1]))
 
+    @property
+    def delegates(self) -> tuple[str, ...]:
+        """Names of the parsers this one hands the file's contents to (a container's reader names the
+        reader of what it contains): a golden read through this parser proves those too."""
+        return tuple(getattr(self._mod, "DELEGATES", ()))
+
     def looks_like(self, data: bytes) -> bool:
         return bool(self._mod.looks_like(data))
 
@@ -76,6 +82,8 @@ BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "firstagenda_html", ("html",)),
     ModuleParser(_P + "edoc_xml", ("xml",)),
     ModuleParser(_P + "acadre_xml", ("xml",)),
+    ModuleParser(_P + "sbsys_xml", ("xml",)),
+    ModuleParser(_P + "sbsys_zip", ("zip",)),
     ModuleParser(_P + "text", ("text",)),
 )
 
