@@ -22,6 +22,7 @@ from .model import OUTCOMES
 from .render_text import item_text, meeting_text
 from .search.query import parse as parse_query
 from .search.snippets import to_plain_marks, to_terminal
+from .settings import Settings
 from .store import open_store
 from .store.base import SearchFilters
 
@@ -40,21 +41,20 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group)
-@click.option("--db", default=lambda: os.environ.get("REFERAT_DB", "referat.db"), show_default="referat.db",
+@click.option("--db", default=None, show_default="referat.db",
               help="SQLite file or postgresql:// URL (or $REFERAT_DB)")
 @click.option("--index-dir", type=click.Path(file_okay=False), default=None,
               help="where PostgreSQL archives keep their local search index (or $REFERAT_INDEX_DIR;"
                    " default ~/.cache/referat/indexes)")
 @click.pass_context
-def main(ctx: click.Context, db: str, index_dir: str | None) -> None:
+def main(ctx: click.Context, db: str | None, index_dir: str | None) -> None:
     """referat: Danish municipal minutes, imported, stored and searchable."""
-    if index_dir:
-        os.environ["REFERAT_INDEX_DIR"] = index_dir  # every store this command opens (also ``copy``)
-    ctx.obj = {"db": db}
+    settings = Settings.from_env(db=db, index_dir=index_dir)  # read once; passed to every store and app
+    ctx.obj = {"db": settings.db, "settings": settings}
 
 
 def _store(ctx: click.Context):
-    store = open_store(ctx.obj["db"])
+    store = open_store(ctx.obj["db"], ctx.obj["settings"])
     ctx.call_on_close(store.close)
     return store
 
@@ -176,11 +176,13 @@ def migrate(ctx: click.Context) -> None:
 @click.argument("destination")
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="compare the canonical JSON of every meeting afterwards")
-def copy_cmd(source: str, destination: str, verify: bool) -> None:
+@click.pass_context
+def copy_cmd(ctx: click.Context, source: str, destination: str, verify: bool) -> None:
     """Copy a whole archive between stores (SQLite path or postgresql:// URL, either way)."""
     from .store.copy import copy_archive
 
-    with open_store(source) as src, open_store(destination) as dst:
+    settings = ctx.obj["settings"]
+    with open_store(source, settings) as src, open_store(destination, settings) as dst:
         click.echo(copy_archive(src, dst, verify=verify).describe())
 
 
@@ -199,16 +201,19 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bo
     from .web.app import create_app, serving
 
     if workers == 1:
-        uvicorn.run(serving(create_app(_store(ctx))), host=host, port=port, log_level="info", access_log=access_log)
+        app = serving(create_app(_store(ctx), settings=ctx.obj["settings"]))
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
         return
     from .web import workers as processes
 
-    open_store(ctx.obj["db"]).close()  # a clear message now if the archive cannot be opened, not one per worker
-    os.environ["REFERAT_DB"] = ctx.obj["db"]  # the workers are new processes: they open the store themselves
-    if processes.available():  # a listening socket per process: connections spread evenly over them
+    settings = ctx.obj["settings"]
+    open_store(settings.db, settings).close()  # a clear message now if the archive cannot be opened, not one per worker
+    if processes.available():  # a listening socket per process (given the settings): connections spread evenly
         logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
-        processes.serve(host, port, workers, access_log=access_log)
+        processes.serve(settings, host, port, workers, access_log=access_log)
         return
+    os.environ.update(settings.to_env())  # uvicorn's workers import the app factory by name: only the
+    # environment reaches them
     uvicorn.run("referat.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
                 log_level="info", access_log=access_log)
 

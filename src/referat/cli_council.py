@@ -17,7 +17,7 @@ from .council.minutes import local
 
 
 def _council(ctx: click.Context) -> Council:
-    council = Council(ctx.obj["db"])
+    council = Council(ctx.obj["db"], settings=ctx.obj["settings"])
     ctx.call_on_close(council.close)
     return council
 

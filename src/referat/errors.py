@@ -41,6 +41,12 @@ class NotMinutes(InputError):
     """The file reads fine but is not an agenda or minutes document."""
 
 
+class ConfigError(ReferatError):
+    """A setting (an environment variable or option, ``referat.settings``) has a value that cannot be used."""
+
+    exit_code = 1
+
+
 class StoreError(ReferatError):
     """The store cannot be opened or written."""
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from ..errors import NotFound, PermissionDenied
+from ..settings import Settings
 from ..store.base import Store
 from . import accounts, agenda, audit, committees
 from . import schema as s
@@ -55,8 +56,9 @@ class CouncilBase:
 
     def __init__(self, target: str, *, store: Store | None = None, clock: Callable[[], datetime] = utcnow,
                  hasher: PasswordHasher | None = None, session_lifetime: timedelta = accounts.SESSION_LIFETIME,
-                 engine: Engine | None = None) -> None:
+                 engine: Engine | None = None, settings: Settings | None = None) -> None:
         self.target = target
+        self.settings = settings  # for the store opened on first use (default: from the environment)
         self.engine = engine or engine_for(target)
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
@@ -75,7 +77,7 @@ class CouncilBase:
         if self._store is None:
             from ..store import open_store
 
-            self._store = open_store(self.target)
+            self._store = open_store(self.target, self.settings)
             self._own_store = True
         return self._store
 

@@ -33,6 +33,7 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 
+from ..settings import Settings
 from .analyzer import analyze
 from .documents import Fields, document_json
 from .indexing import ItemRow
@@ -64,11 +65,11 @@ def _documents_of(items: list[Item]) -> list[str]:
     return [index_document(item) for item in items]
 
 
-def workers() -> int:
-    raw = os.environ.get("REFERAT_INDEX_WORKERS")
-    if raw is not None and raw.strip().isdigit():
-        return min(int(raw), MAX_WORKERS)
-    return min(os.cpu_count() or 1, MAX_WORKERS)
+def workers(settings: Settings | None = None) -> int:
+    """Processes of the pool: ``index_workers`` (``REFERAT_INDEX_WORKERS``) or one per CPU, at most
+    ``MAX_WORKERS``.  Read when the pool is first started (once per process)."""
+    chosen = (settings or Settings.from_env()).index_workers
+    return min(chosen or os.cpu_count() or 1, MAX_WORKERS)
 
 
 def _executor() -> ProcessPoolExecutor:

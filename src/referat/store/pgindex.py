@@ -34,6 +34,7 @@ import psycopg
 from ..errors import StoreError
 from ..model import CaseId
 from ..search.index import SearchIndex
+from ..settings import Settings
 from ..search.indexing import ItemRow
 from .freshrows import FreshRows
 
@@ -54,14 +55,11 @@ ROWS_SQL = (
 
 
 def index_root(option: str | Path | None = None) -> Path:
-    """Where local indexes of PostgreSQL archives live: the option, ``$REFERAT_INDEX_DIR``, or the user's cache."""
+    """Where local indexes of PostgreSQL archives live: the option, else the settings' ``index_dir``
+    (``$REFERAT_INDEX_DIR``), else the user's cache (``Settings.index_root``)."""
     if option:
         return Path(option)
-    env = os.environ.get("REFERAT_INDEX_DIR")
-    if env:
-        return Path(env)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "referat" / "indexes"
+    return Settings.from_env().index_root()
 
 
 class LogIndex:

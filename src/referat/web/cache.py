@@ -16,7 +16,6 @@ is the same in every process.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -42,10 +41,10 @@ class Entry:
 
 
 class ResponseCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES, enabled: bool | None = None,
+    def __init__(self, max_entries: int = MAX_ENTRIES, enabled: bool = True,
                  shared: SharedPages | None = None) -> None:
         self.max_entries = max_entries
-        self.enabled = os.environ.get("REFERAT_CACHE", "1") != "0" if enabled is None else enabled
+        self.enabled = enabled  # ``Settings.cache`` (``REFERAT_CACHE``)
         self.shared = shared if self.enabled else None
         self.entries: OrderedDict[str, Entry] = OrderedDict()
         self.generation: object = None
@@ -144,9 +143,9 @@ class Memo:
     facets do not depend on its page number or sort order, so paging and re-sorting reuse them.
     Off with the response cache (``REFERAT_CACHE=0``)."""
 
-    def __init__(self, max_entries: int = 512, enabled: bool | None = None) -> None:
+    def __init__(self, max_entries: int = 512, enabled: bool = True) -> None:
         self.max_entries = max_entries
-        self.enabled = os.environ.get("REFERAT_CACHE", "1") != "0" if enabled is None else enabled
+        self.enabled = enabled
         self.entries: OrderedDict[object, object] = OrderedDict()
         self.lock = threading.Lock()
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,8 @@ PRUNE_EVERY = 256
 STALE_DAYS = 7
 
 
-def cache_folder() -> Path:
-    return Path(os.environ.get("REFERAT_PAGE_CACHE") or Path(tempfile.gettempdir()) / "referat-pages")
+def cache_folder(settings: Settings | None = None) -> Path:
+    return (settings or Settings.from_env()).page_cache_folder()
 
 
 class SharedPages:
@@ -52,8 +52,8 @@ class SharedPages:
         self.broken = False
 
     @classmethod
-    def for_archive(cls, archive_id: str) -> SharedPages:
-        folder = cache_folder()
+    def for_archive(cls, archive_id: str, settings: Settings | None = None) -> SharedPages:
+        folder = cache_folder(settings)
         _remove_stale(folder)
         return cls(folder / f"{archive_id}.sqlite")
 

@@ -23,6 +23,7 @@ from collections.abc import MutableSequence
 from types import FrameType
 
 from ..errors import ReferatError
+from ..settings import Settings
 from .balance import Balancer
 from .balance import server as balanced_server
 
@@ -49,27 +50,29 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, access_log: bool, counts: MutableSequence[int], slot: int) -> None:
+def _worker(settings: Settings, host: str, port: int, access_log: bool, counts: MutableSequence[int],
+            slot: int) -> None:
     import uvicorn
 
-    from .app import app_from_env
+    from .app import app_from_settings
 
     sock = listening_socket(host, port)
     counts[slot] = 0
-    balancer = Balancer(app_from_env(), counts, slot)  # connections kept even over the processes
+    balancer = Balancer(app_from_settings(settings), counts, slot)  # connections kept even over the processes
     config = uvicorn.Config(balancer, host=host, port=port, log_level="info", access_log=access_log)
     balanced_server(config, balancer).run(sockets=[sock])
 
 
-def serve(host: str, port: int, workers: int, *, access_log: bool) -> None:
-    """Run ``workers`` server processes over the archive named by ``$REFERAT_DB`` until SIGINT/SIGTERM."""
+def serve(settings: Settings, host: str, port: int, workers: int, *, access_log: bool) -> None:
+    """Run ``workers`` server processes over the archive ``settings.db`` until SIGINT/SIGTERM (each process
+    is given the settings: they are picklable)."""
     listening_socket(host, port).close()  # a clear message now if the address cannot be had
     context = multiprocessing.get_context("spawn")
     counts = context.Array("i", workers, lock=False)  # connections each process holds (``balance``)
     stopping = False
 
     def start(slot: int) -> tuple[multiprocessing.process.BaseProcess, float]:
-        process = context.Process(target=_worker, args=(host, port, access_log, counts, slot),
+        process = context.Process(target=_worker, args=(settings, host, port, access_log, counts, slot),
                                   name="referat-serve")
         process.start()
         return process, time.monotonic()
