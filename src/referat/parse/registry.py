@@ -85,6 +85,8 @@ BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "sbsys_xml", ("xml",)),
     ModuleParser(_P + "sbsys_zip", ("zip",)),
     ModuleParser(_P + "text", ("text",)),
+    # the generic reader (parse/generic/): tried only when no dedicated parser claims the file
+    ModuleParser(_P + "generic.pdf", ("pdf",), generic=True),
 )
 
 

@@ -1,0 +1,395 @@
+"""The format-neutral core of the generic reader: a document as a list of text blocks, each with
+what its format says about it (font size and weight from a PDF, heading level and bold from HTML
+or Word, a caption from XML), turned into a meeting.
+
+Nothing here knows any vendor.  Items are the blocks that open with an item number in one of the
+schemes of ``data/generic.toml`` *and* are set apart the same way throughout the document (the
+typographic class whose numbered blocks run in sequence and are followed by section headings or
+case ids); the part before the first item is the meeting header, read through the field labels of
+the same file; inside an item every block set apart like a heading opens a section (a known heading
+gets its role from ``headings.toml``, an unknown one keeps its printed text as role ``other``) and
+``items.build_item`` derives the rest.  Every block's text lands in the model or in ``content`` for
+the lossless check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ... import tables
+from ...model import Meeting, Participant
+from ...vocab import headings, municipality
+from ...vocab.caseids import parse_case_id
+from ...vocab.dates import parse_date, parse_time
+from ...vocab.names import SIGNATURE_PAGE, parse_participants, signature_page
+from ..base import ParseResult
+from ..items import Para, build_item
+from ..pdftext import PART
+from . import vocab
+
+
+@dataclass
+class TextBlock:
+    """One paragraph of the source and what its format says about it."""
+
+    text: str
+    page: int | None = None
+    size: float = 0.0  # font size in points (PDF, Word); 0 when the format has none
+    bold: bool = False  # the whole block is bold
+    level: int = 0  # markup heading level (HTML h1-h6, Word "Heading n"), 0 for none
+    heading: bool = False  # the markup marks it as a heading or caption (XML caption, Word Title)
+    cells: list[str] | None = None  # a table row's cells
+    table: int = 0  # rows with the same number belong to one table
+    head: bool = False  # a header row of its table
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")
+_TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*[-–]\s*\d{1,2}[:.]\d\d)?$", re.I)
+_DATE_TAIL = re.compile(r"[,\s]+(?:d\.|den)?\s*(?P<d>\d\d?[-.]\d\d?[-.]\d{4}|\d\d?\.\s*\w+\s+\d{4})(?:.*)$")
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Typography:
+    """The document's body type (the style most text is set in) and what stands out from it."""
+
+    def __init__(self, blocks: list[TextBlock]):
+        weight: Counter[tuple[int, bool, float, bool]] = Counter()
+        for b in blocks:
+            if b.cells is None:
+                weight[self.key(b)] += len(b.text)
+        self.body = weight.most_common(1)[0][0] if weight else (0, False, 0.0, False)
+
+    @staticmethod
+    def key(b: TextBlock) -> tuple[int, bool, float, bool]:
+        return (b.level, b.heading, round(b.size * 2) / 2, b.bold)
+
+    def styled(self, b: TextBlock) -> bool:
+        level, heading, size, bold = self.body
+        return bool(b.level and b.level != level) or (b.heading and not heading) or (b.bold and not bold) \
+            or bool(size and b.size > size * 1.08)
+
+    def prominence(self, key: tuple[int, bool, float, bool]) -> tuple[int, float, bool]:
+        level, heading, size, bold = key
+        return (-(level or 9) + (3 if heading else 0), size, bold)
+
+
+@dataclass
+class _Start:
+    index: int  # the block that opens the item
+    span: int  # how many blocks its heading takes (a bare number and its title: 2)
+    number: str
+    title: str
+    strong: bool
+    key: tuple[int, bool, float, bool]
+    evidence: bool = False
+
+
+def _num_key(number: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in number.split(".") if p.isdigit())
+
+
+def _is_heading_text(text: str) -> bool:
+    return headings.match_heading(text) is not None
+
+
+def _candidates(blocks: list[TextBlock], typo: Typography) -> list[_Start]:
+    out: list[_Start] = []
+    for i, b in enumerate(blocks):
+        if b.cells is not None:
+            continue
+        n = vocab.item_number(b.text)
+        if n is None:
+            continue
+        styled, key, title, span = typo.styled(b), typo.key(b), n.title, 1
+        if not title:
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if nxt is None or nxt.cells is not None or not norm(nxt.text) or vocab.item_number(nxt.text) \
+                    or _is_heading_text(nxt.text) or not (typo.styled(nxt) or n.strong):
+                continue
+            title, span = norm(nxt.text), 2
+            if not styled:
+                styled, key = typo.styled(nxt), typo.key(nxt)
+        if not (styled or n.strong) or len(title) > 250:
+            continue
+        out.append(_Start(i, span, n.number, title, n.strong, key))
+    for c, nxt_c in zip(out, [*out[1:], None], strict=True):
+        stop = min(len(blocks), c.index + c.span + 6, nxt_c.index if nxt_c else len(blocks))
+        c.evidence = any(_is_heading_text(blocks[j].text) or parse_case_id(blocks[j].text)
+                         for j in range(c.index + c.span, stop) if blocks[j].cells is None)
+    return out
+
+
+def _in_sequence(cands: list[_Start]) -> list[_Start]:
+    """The longest run of candidates whose numbers increase (items are numbered in order)."""
+    best: list[list[_Start]] = []
+    for c in cands:
+        k = _num_key(c.number)
+        prev = [run for run, last in ((r, r[-1]) for r in best) if _num_key(last.number) < k]
+        run = max(prev, key=len) + [c] if prev else [c]
+        best.append(run)
+    return max(best, key=lambda r: (sum(c.evidence for c in r), len(r))) if best else []
+
+
+def find_items(blocks: list[TextBlock], typo: Typography) -> list[_Start]:
+    """The item headings: the class of numbered blocks (same typography, same kind of number) that
+    runs in sequence, with the most section headings or case ids after them, most prominent first."""
+    groups: dict[tuple[tuple[int, bool, float, bool], bool], list[_Start]] = {}
+    for c in _candidates(blocks, typo):
+        groups.setdefault((c.key, c.strong), []).append(c)
+    scored = []
+    for (key, strong), cands in groups.items():
+        run = _in_sequence(cands)
+        scored.append(((sum(c.evidence for c in run), len(run), strong, typo.prominence(key)), run))
+    if not scored:
+        return []
+    (evidence, _, _, _), run = max(scored, key=lambda s: s[0])
+    return run if evidence else []
+
+
+def _join_title(blocks: list[TextBlock], start: _Start, end: int, typo: Typography) -> None:
+    """A long title set in heading type over several blocks (a PDF's wrapped heading) is one title."""
+    head = blocks[start.index + start.span - 1]
+    if not typo.styled(head) or not head.size:
+        return
+    j = start.index + start.span
+    while j < end:
+        b = blocks[j]
+        if b.cells is not None or typo.key(b) != typo.key(head) or b.page != head.page or not norm(b.text) \
+                or _is_heading_text(b.text) or parse_case_id(b.text) or vocab.item_number(b.text):
+            break
+        start.title = f"{start.title} {norm(b.text)}"
+        start.span += 1
+        j += 1
+
+
+def _people(text: str) -> list[Participant] | None:
+    """The people a header line lists, or None when it is not a list of names."""
+    found = parse_participants(text)
+    if not found or any(not _NAME.fullmatch(p.person.name) for p in found):
+        return None
+    return found
+
+
+def _with_time(start: datetime | None, text: str) -> datetime | None:
+    d = parse_date(text)
+    t = parse_time(text)
+    if d is None and start is None:
+        return None
+    base = d or start.date()  # type: ignore[union-attr]
+    if t is None and start is not None and d == start.date():
+        t = start.time()
+    return datetime.combine(base, t or datetime.min.time())
+
+
+class _Header:
+    """Reads the blocks before the first item into the meeting's fields."""
+
+    def __init__(self, meeting: Meeting, typo: Typography, content: list[str], warnings: list[str]):
+        self.meeting, self.typo, self.content, self.warnings = meeting, typo, content, warnings
+        self.group: vocab.Field | None = None  # the participant list being read
+        self.pending: vocab.Field | None = None  # a label whose value is the next block
+        self.seen_kind = self.seen_date = False
+        self.place: list[str] = []
+
+    def read(self, blocks: list[TextBlock]) -> None:
+        for b in blocks:
+            if b.cells is not None:
+                first = b.cells[0] if b.cells else ""
+                text = f"{first}: {' '.join(b.cells[1:])}" if vocab.header_field(first) else " ".join(b.cells)
+            else:
+                text = b.text
+            text = norm(text)
+            if text:
+                self.line(text, b)
+        if self.place and not self.meeting.place:
+            self.meeting.place = ", ".join(self.place)
+
+    def add_people(self, fld: vocab.Field, text: str) -> bool:
+        people = _people(text)
+        if people is None:
+            return False
+        role = vocab.staff_role(fld.label)
+        for p in people:
+            if fld.field == "absent":
+                p.present, p.note = False, p.note or fld.label
+            if role:
+                p.person.role = ", ".join(x for x in (p.person.role, role) if x)
+            self.meeting.participants.append(p)
+        return True
+
+    def value(self, fld: vocab.Field, value: str) -> None:
+        m = self.meeting
+        if fld.field == "start":
+            m.start = _with_time(m.start, value)
+            self.seen_date = True
+        elif fld.field == "end":
+            t = parse_time(value)
+            if t and m.start:
+                m.end = datetime.combine(m.start.date(), t)
+        elif fld.field == "place":
+            m.place = value
+        elif fld.field == "committee":
+            m.committee = value
+
+    def line(self, text: str, b: TextBlock) -> None:
+        m = self.meeting
+        if PART.match(text):
+            m.status = m.status or text
+            return
+        fld = vocab.header_field(text)
+        if fld:
+            self.pending = self.group = None
+            if fld.field in ("participants", "absent", "staff"):
+                self.group = fld
+                if fld.value and not self.add_people(fld, fld.value):
+                    self.unknown(text)
+            elif fld.value:
+                self.value(fld, fld.value)
+            else:
+                self.pending = fld
+            return
+        if self.pending:
+            self.value(self.pending, text)
+            self.pending = None
+            return
+        if self.group:
+            if self.add_people(self.group, text):
+                return
+            self.group = None
+        k = vocab.kind(text)
+        if k and not self.seen_kind and not m.committee:
+            self.seen_kind = True
+            m.kind, rest = k
+            if rest:
+                m.title = text
+                tail = _DATE_TAIL.search(rest)
+                m.committee = rest[: tail.start()].strip() if tail else rest
+                if tail:
+                    m.start = _with_time(m.start, tail.group("d"))
+                    self.seen_date = True
+            return
+        if parse_date(text) and len(text) < 80:
+            m.start = _with_time(m.start, text)
+            self.seen_date = True
+            return
+        if _TIME_ONLY.match(text) and m.start:
+            m.start = _with_time(m.start, text)
+            return
+        if not m.committee:
+            m.committee = text
+        elif not self.seen_date and not m.title:
+            m.title = text
+        elif self.seen_date and not m.place:
+            self.place.append(re.sub(r"^i\s+", "", text))
+        else:
+            self.unknown(text)
+
+    def unknown(self, text: str) -> None:
+        self.warnings.append(f"header line not understood: {text[:80]}")
+        self.content.append(text)
+
+
+class _Sections:
+    """Decides which blocks of an item open a section."""
+
+    def __init__(self, blocks: list[TextBlock], typo: Typography):
+        self.typo = typo
+        exact = [b for b in blocks if b.cells is None and (h := headings.match_heading(b.text)) and not h.groups]
+        styled = sum(1 for b in exact if typo.styled(b))
+        # the document sets its headings apart: a synonym in body type is ordinary text
+        self.strict = len(exact) >= 3 and styled >= 0.6 * len(exact)
+
+    def heading(self, b: TextBlock) -> bool:
+        text = norm(b.text)
+        if b.cells is not None:
+            return False
+        if not text:
+            return b.heading or b.level > 0
+        if parse_case_id(text) or PART.match(text):
+            return False
+        hm = headings.match_heading(text)
+        if hm and (hm.groups or not self.strict or self.typo.styled(b) or len(hm.heading.split()) >= 4):
+            return True
+        if not self.typo.styled(b):
+            return False
+        words = text.split()
+        return len(words) <= 14 and len(text) <= 150 and (not text.endswith(".") or b.level > 0 or b.heading) \
+            and _people(text) is None
+
+
+def _paras(blocks: list[TextBlock], sections: _Sections, content: list[str]) -> list[Para]:
+    paras: list[Para] = []
+    for b in blocks:
+        if b.cells is not None:
+            text = tables.row_text(b.cells)
+            content.append(text)
+            paras.append(Para(text, b.page, plain=True, cells=b.cells, table=b.table, head=b.head))
+            continue
+        text = norm(b.text)
+        is_heading = sections.heading(b)
+        if not text and not is_heading:
+            continue
+        if is_heading:
+            hm = headings.match_heading(text)
+            content.append(hm.heading if hm else text.rstrip(":").strip())
+        else:
+            content.append(text)
+        paras.append(Para(text, b.page, heading=is_heading, plain=not is_heading))
+    return paras
+
+
+def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
+         warnings: list[str] | None = None, meeting_hint: Callable[[Meeting], None] | None = None) -> ParseResult:
+    """The meeting ``blocks`` hold (raises nothing: a document without items gives a meeting without items)."""
+    warnings = list(warnings or [])
+    typo = Typography(blocks)
+    starts = find_items(blocks, typo)
+    full_text = "\n".join(b.text for b in blocks)
+    meeting = Meeting(municipality=municipality.detect(full_text, name), committee="", kind="referat")
+    content: list[str] = []
+    if not starts:
+        return ParseResult(meeting=meeting, content=content, pages=pages, warnings=warnings)
+    sig = next((i for i in range(starts[0].index, len(blocks)) if SIGNATURE_PAGE.match(norm(blocks[i].text))),
+               len(blocks))
+    starts = [s for s in starts if s.index < sig]
+    _Header(meeting, typo, content, warnings).read(blocks[: starts[0].index])
+    if meeting_hint:
+        meeting_hint(meeting)
+    sections = _Sections(blocks, typo)
+    public_part = True
+    for position, start in enumerate(starts, start=1):
+        end = starts[position].index if position < len(starts) else sig
+        _join_title(blocks, start, end, typo)
+        body: list[TextBlock] = []
+        part: bool | None = None
+        for b in blocks[start.index + start.span: end]:
+            pm = PART.match(norm(b.text))
+            if pm:
+                part = pm.group("kind").lower().startswith("å")
+                continue
+            body.append(b)
+        title, closed = vocab.closed_title(start.title)
+        item = build_item(start.number, position, title, _paras(body, sections, content),
+                          public=public_part and not closed, page=blocks[start.index].page, marked_headings=True)
+        meeting.items.append(item)
+        if part is not None:
+            public_part = part
+    if sig < len(blocks):
+        people, other = signature_page([b.text for b in blocks[sig + 1:]])
+        meeting.signatories.extend(people)
+        for text in other:
+            warnings.append(f"line on the signature page not understood: {text[:80]}")
+            content.append(text)
+    if not meeting.committee:
+        warnings.append("no committee name found in the header")
+    if meeting.start is None:
+        warnings.append("no meeting date found in the header")
+    return ParseResult(meeting=meeting, content=content, pages=pages, warnings=warnings)
