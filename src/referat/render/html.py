@@ -20,9 +20,18 @@ from markupsafe import Markup, escape
 from .layout import Layout
 
 
+#: characters a CSS string in the print style keeps as they are; every other one is written as a CSS escape
+_CSS_SAFE = frozenset(" .,-_()/·–—:")
+
+
 def _cssstr(value: str) -> Markup:
-    """A CSS string's content; safe inside <style> (no quote, backslash or "<" left)."""
-    return Markup(value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c "))
+    """A CSS string's content, safe inside ``"..."`` in <style>: any run of white space (CR, LF, tab, form feed,
+    Unicode line separators, which end or break a CSS string) becomes one space; letters, digits and a few
+    punctuation marks stay; every other character is a CSS escape (``\\22 `` for ``"``, ``\\3c `` for ``<``,
+    ``\\5c `` for a backslash), so nothing in the value can close the string, the rule or the <style>."""
+    text = " ".join(value.split())
+    return Markup("".join(ch if (ch.isalnum() and ch.isprintable()) or ch in _CSS_SAFE else f"\\{ord(ch):x} "
+                          for ch in text))
 
 
 # A word with a hyphen or slash inside ("A-dagpengene", "Afvist/Henvist", a URL), or a

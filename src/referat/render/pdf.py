@@ -1,7 +1,8 @@
 """Minutes and agendas as tagged, accessible PDF (WeasyPrint, PDF/UA-1).
 
 The PDF is the HTML rendering printed by WeasyPrint with the structure tree
-(tags) on, document title and language from the HTML.  ``check_pdf`` is the
+(tags) on, document title and language from the HTML; WeasyPrint may read no
+resource but referat's own files (``fetcher.BundledOnly``).  ``check_pdf`` is the
 guarantee we give: the file is tagged (has a StructTreeRoot, marked) and its text
 can be extracted by pdfium, the reader our own PDF importer uses.
 """
@@ -19,9 +20,11 @@ from .layout import Layout
 def render_pdf(layout: Layout) -> bytes:
     from weasyprint import HTML
 
+    from .fetcher import BundledOnly
+
     html = render_html(layout)
-    try:
-        data = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    try:  # no base URL and a fetcher that reads only our own files: the text can make it fetch nothing
+        data = HTML(string=html, url_fetcher=BundledOnly()).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     except Exception as exc:  # WeasyPrint raises many kinds; the user gets one line
         raise RenderError(f"the PDF could not be made: {exc}") from exc
     if data is None:

@@ -19,7 +19,6 @@ from ..errors import NotFound, ReferatError
 from ..render import MEDIA_TYPES, filename, render
 from .headers import DOCUMENT_POLICY
 from .params import digits
-from .sources import disposition
 
 EXTENSIONS = {"pdf": "pdf", "txt": "text", "html": "html"}
 
@@ -40,7 +39,7 @@ def download_routes(portal: Any) -> list[Route]:
             return portal.error(request, 404, "Vi kunne ikke finde det, du ledte efter. Tjek adressen, eller søg.")
         except ReferatError:
             return portal.error(request, 500, "Dokumentet kunne ikke dannes. Prøv igen senere.")
-        headers = {"Content-Disposition": disposition(filename(record, fmt))}
+        headers = {"Content-Disposition": f'inline; filename="{filename(record, fmt)}"'}  # ASCII (render.filename)
         if fmt == "html":
             headers["Content-Security-Policy"] = DOCUMENT_POLICY  # its print style is inline
         return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
