@@ -14,6 +14,7 @@ import click
 
 from . import canonical
 from .cli_council import council_cmd, iso_day
+from .cli_doctor import doctor_cmd
 from .cli_index import reindex_cmd
 from .cli_render import render_cmd
 from .errors import ReferatError
@@ -221,3 +222,4 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bo
 main.add_command(council_cmd)
 main.add_command(render_cmd)
 main.add_command(reindex_cmd)
+main.add_command(doctor_cmd)

@@ -53,6 +53,10 @@ class StoreError(ReferatError):
     exit_code = 3
 
 
+class IndexBudgetExceeded(StoreError):
+    """Making one meeting's search-index documents ran over its time budget (``store.aside``)."""
+
+
 class NotFound(ReferatError):
     """A meeting, item or document asked for does not exist."""
 

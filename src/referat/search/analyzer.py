@@ -12,6 +12,11 @@ produce two token streams:
 
 A query term then matches its exact word, any word it prefixes, its stem, and
 compound parts, in either stream.
+
+Words are cut at ``MAX_WORD`` characters (indexed and queried alike): the
+longest Danish compounds are ~50 letters, and the compound split looks at every
+cut of a word, so one accepted document holding a 2,000,000-letter "word" made
+the analysis quadratic (hours) and hung every store open behind it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 LINKING = ("s", "e")
 MIN_PART = 4
 MIN_HEAD = 3
+#: characters of a word that are analysed and indexed (the rest of a longer "word" is cut off)
+MAX_WORD = 80
 
 
 @cache
@@ -41,7 +48,7 @@ def lexicon() -> frozenset[str]:
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text)]
+    return [w[:MAX_WORD].lower() for w in WORD.findall(text)]
 
 
 @lru_cache(maxsize=200_000)
@@ -59,7 +66,7 @@ def _known(word: str) -> bool:
 @lru_cache(maxsize=200_000)
 def compound_parts(word: str) -> tuple[str, ...]:
     """Split a compound into known parts (longest known tail first), or () if none."""
-    if len(word) < MIN_HEAD + MIN_PART or not word.isalpha():
+    if not MIN_HEAD + MIN_PART <= len(word) <= MAX_WORD or not word.isalpha():
         return ()
     lex = lexicon()
     for cut in range(MIN_HEAD, len(word) - MIN_PART + 1):

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import tantivy
 
-from ..errors import QueryError, StoreError
+from ..errors import IndexBudgetExceeded, QueryError, StoreError
 from .analyzer import compound_parts, expansions, stem, words
 from .documents import FACET_FIELDS, case_token
 from .indexing import ItemRow
@@ -140,9 +140,12 @@ class SearchIndex:
                     raise StoreError(f"the search index is locked by another writer: {exc}") from None
                 time.sleep(0.05)
 
-    def apply(self, meetings: Iterable[tuple[int, list[tuple[int, ItemRow]]]]) -> int:
+    def apply(self, meetings: Iterable[tuple[int, list[tuple[int, ItemRow]]]], *,
+              budget: float | None = None) -> int:
         """Make the index hold exactly ``rows`` for each meeting given; one commit.  Many rows are
-        analysed in worker processes (``parallel``) while this process feeds the index."""
+        analysed in worker processes (``parallel``) while this process feeds the index.  ``budget``: the
+        seconds one document may take to make; a slower one rolls the whole batch back with
+        ``IndexBudgetExceeded`` (``store.aside`` then finds the meeting and sets it aside)."""
         batch = list(meetings)
         flat: list[Item] = [(meeting_id, item_id, row) for meeting_id, rows in batch for item_id, row in rows]
         documents = self.ahead.documents(flat)
@@ -150,13 +153,24 @@ class SearchIndex:
         try:
             for meeting_id, _ in batch:
                 writer.delete_documents_by_term("meeting_id", meeting_id)
+            last = time.monotonic()
             for document in documents:
+                if budget is not None:
+                    now = time.monotonic()
+                    if now - last > budget:
+                        raise IndexBudgetExceeded(f"making an index document took {now - last:.1f} s"
+                                                  f" (the budget is {budget:g} s)")
+                    last = now
                 writer.add_json(document)
             writer.commit()
             self._commits += 1
             writer.wait_merging_threads()
         except BaseException:
-            writer.rollback()
+            try:  # (and release the writer's lock now: the raised error's traceback keeps ``writer`` alive)
+                writer.rollback()
+                writer.wait_merging_threads()
+            except ValueError:
+                pass  # (the writer was consumed already: what failed is raised below)
             raise
         return len(flat)
 

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
-from .analyzer import WORD, compound_parts, stem
+from .analyzer import MAX_WORD, WORD, compound_parts, stem
 from .inflect import variant_stems
 from .query import Query
 
@@ -60,7 +60,8 @@ class _Matcher:
             if pieces and all(p.isalpha() and p == p.lower() for p in pieces) else None
 
     def judge(self, w: str) -> bool:
-        return not self.targets.isdisjoint(_forms(w)) or w.startswith(self.prefixes)
+        # (a word is indexed and analysed as its first ``MAX_WORD`` characters: a huge "word" costs no more)
+        return not self.targets.isdisjoint(_forms(w[:MAX_WORD])) or w.startswith(self.prefixes)
 
     def __call__(self, word: str) -> bool:
         w = word.lower()

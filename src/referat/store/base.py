@@ -24,6 +24,7 @@ from .people import PeopleReads
 if TYPE_CHECKING:
     from ..search.facets import Facets
     from ..search.index import SearchIndex
+    from .aside import SetAside
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,11 @@ class Store(PeopleReads, ABC):
     def reindex(self) -> int:
         """Rebuild the search index from the stored items (``referat reindex``); returns items indexed."""
         raise NotImplementedError
+
+    def set_aside(self) -> "list[SetAside]":
+        """Meetings left out of the search index because their update failed or ran over budget
+        (``store.aside``; ``referat doctor`` lists them), oldest first."""
+        return []
 
     def search_index(self) -> "SearchIndex | None":
         """The search index, up to date for reading (PostgreSQL catches up with the change log first)."""

@@ -36,6 +36,7 @@ from ..model import CaseId
 from ..search.index import SearchIndex
 from ..settings import Settings
 from ..search.indexing import ItemRow
+from .aside import apply_guarded
 from .freshrows import FreshRows
 
 #: advisory lock key serialising sequence numbers of ``index_log`` ("referat-index-log")
@@ -116,10 +117,27 @@ class LogIndex:
                         date=r[7].isoformat() if r[7] else None, municipality=r[8], committee=r[9], text=r[10],
                         case_ids=[CaseId(v, s) for v, s in zip(r[12], r[13])],
                         persons=r[11].split("\n") if r[11] else [])))
-                added += self.index.apply(by_meeting.items())
+                # a meeting whose update fails or runs over budget is set aside, not retried (``aside``)
+                indexed, put_aside = apply_guarded(self.index, list(by_meeting.items()))
+                self._record_aside(put_aside, last)
+                added += indexed
                 self._write_mark(int(log[-1][0]))
                 if len(log) < LOG_BATCH:
                     return added
+
+    def _record_aside(self, put_aside: dict[int, str], last: dict[int, int]) -> None:
+        """Record the meetings set aside (shared by every process) and forget earlier ones now indexed."""
+        try:
+            if put_aside:
+                self.conn.execute("INSERT INTO index_aside(meeting_id, seq, reason) SELECT * FROM"
+                                  " unnest(%s::bigint[], %s::bigint[], %s::text[]) ON CONFLICT(meeting_id) DO UPDATE"
+                                  " SET seq=excluded.seq, reason=excluded.reason, at=now()",
+                                  (list(put_aside), [last[m] for m in put_aside], list(put_aside.values())))
+            done = [m for m in last if m not in put_aside]
+            if done and self.conn.execute("SELECT 1 FROM index_aside LIMIT 1").fetchone() is not None:
+                self.conn.execute("DELETE FROM index_aside WHERE meeting_id = ANY(%s)", (done,))
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot record index updates set aside: {exc}") from None
 
     def rebuild(self) -> int:
         """Empty the index and apply the whole log again."""

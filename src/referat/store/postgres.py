@@ -30,7 +30,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, blobs, bulkgc, treatrefs
+from . import apiindex, aside, blobs, bulkgc, treatrefs
 from .base import (
     CaseItem,
     Hit,
@@ -102,7 +102,8 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
          Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP, run=lambda conn: PEOPLE.api.backfill(conn.cursor())),
          Step(5, blobs.STEP_DESCRIPTION, blobs.POSTGRES_STEP),
          Step(6, treatrefs.STEP_DESCRIPTION, treatrefs.POSTGRES_STEP,
-              run=lambda conn: PEOPLE.refs.backfill(conn.cursor()))]
+              run=lambda conn: PEOPLE.refs.backfill(conn.cursor())),
+         Step(7, aside.STEP_DESCRIPTION, aside.POSTGRES_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -220,7 +221,12 @@ class PostgresStore(Store):
         return self.log_index.catch_up()
 
     def reindex(self) -> int:
+        """Empty this process's index and apply the whole log again (those set aside are tried again)."""
         return self.log_index.rebuild()
+
+    def set_aside(self) -> list[aside.SetAside]:
+        rows = self._read("SELECT meeting_id, reason, at FROM index_aside ORDER BY at, meeting_id")
+        return [aside.SetAside(int(r[0]), r[1], r[2].isoformat(timespec="seconds")) for r in rows]
 
     def search_index(self) -> SearchIndex:
         self.log_index.catch_up()

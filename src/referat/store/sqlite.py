@@ -25,7 +25,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, blobs, bulkgc, treatrefs
+from . import apiindex, aside, blobs, bulkgc, treatrefs
 from .base import (
     CaseItem,
     Hit,
@@ -83,7 +83,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(6, blobs.STEP_DESCRIPTION, blobs.SQLITE_STEP),
          Step(7, treatrefs.STEP_DESCRIPTION, treatrefs.SQLITE_STEP, run=treatrefs.TreatmentRefs().backfill),
          Step(8, "index queue entries count their meeting's saves (a save during a flush stays queued)",
-              "ALTER TABLE index_pending ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")]
+              "ALTER TABLE index_pending ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"),
+         Step(9, aside.STEP_DESCRIPTION, aside.SQLITE_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -229,7 +230,8 @@ class SQLiteStore(Store):
             kept = fresh.get(meeting_id)  # this process saved that very version: no need to read it back
             return kept[1] if kept is not None and kept[0] == seq else self._rows(meeting_id)
 
-        added = self.index.apply((mid, rows(mid, seq)) for mid, seq in queued)
+        # a meeting whose update fails or runs over budget is set aside, not retried by every open (``aside``)
+        added, put_aside = aside.apply_guarded(self.index, [(mid, rows(mid, seq)) for mid, seq in queued])
         # Retired rows outlive the index switch by a grace period, so a reader still holding the
         # previous index snapshot finds the version it ranked.
         horizon = time.time() - RETIRED_GRACE_SECONDS
@@ -237,6 +239,11 @@ class SQLiteStore(Store):
         try:
             # only the versions indexed: a meeting saved again meanwhile (by another process) stays queued
             self.db.executemany("DELETE FROM index_pending WHERE meeting_id=? AND seq=?", queued)
+            self.db.executemany("DELETE FROM index_aside WHERE meeting_id=?",
+                                [(mid,) for mid, _ in queued if mid not in put_aside])
+            now = datetime.now().astimezone().isoformat(timespec="seconds")
+            self.db.executemany("INSERT OR REPLACE INTO index_aside VALUES(?, ?, ?, ?)",
+                                [(mid, seq, put_aside[mid], now) for mid, seq in queued if mid in put_aside])
             self.db.execute("DELETE FROM item_cases WHERE item_id IN"
                             " (SELECT id FROM items WHERE retired > 0 AND retired < ?)", (horizon,))
             self.db.execute("DELETE FROM items WHERE retired > 0 AND retired < ?", (horizon,))
@@ -247,8 +254,12 @@ class SQLiteStore(Store):
             raise
         return added
 
+    def set_aside(self) -> list[aside.SetAside]:
+        return [aside.SetAside(int(r[0]), r[1], r[2])
+                for r in self.db.execute("SELECT meeting_id, reason, at FROM index_aside ORDER BY at, meeting_id")]
+
     def reindex(self) -> int:
-        """Empty the search index and index every stored meeting again."""
+        """Empty the search index and index every stored meeting again (those set aside are tried again)."""
         self.index.clear()
         self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
         return self.flush()
