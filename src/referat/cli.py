@@ -18,6 +18,7 @@ from .cli_doctor import doctor_cmd
 from .cli_index import reindex_cmd
 from .cli_render import render_cmd
 from .errors import ReferatError
+from .harvest.cli import harvest_cmd, sources_cmd
 from .ingest import ingest
 from .model import OUTCOMES
 from .render_text import item_text, meeting_text
@@ -194,12 +195,22 @@ def copy_cmd(ctx: click.Context, source: str, destination: str, verify: bool) ->
               help="server processes, each with its own store connection; one per CPU core serves the most")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="a line per request on the standard error (off behind a proxy that logs)")
+@click.option("--base-url", default=None, metavar="URL",
+              help="the portal's public address for absolute links (OParl ids, feeds; REFERAT_BASE_URL);"
+                   " default http://HOST:PORT, never the request's Host header")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bool, base_url: str | None) -> None:
     """Serve the public portal (Danish HTML and JSON) over the archive."""
     import uvicorn
 
     from .web.app import create_app, serving
+    from .web.urls import public_root
+
+    ctx.obj["settings"] = ctx.obj["settings"].with_(base_url=base_url)
+    if ctx.obj["settings"].base_url is None:
+        shown = "localhost" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+        ctx.obj["settings"] = ctx.obj["settings"].with_(base_url=f"http://{shown}:{port}")
+    public_root(ctx.obj["settings"].base_url)  # a bad address is one clear error now
 
     if workers == 1:
         app = serving(create_app(_store(ctx), settings=ctx.obj["settings"]))
@@ -223,3 +234,4 @@ main.add_command(council_cmd)
 main.add_command(render_cmd)
 main.add_command(reindex_cmd)
 main.add_command(doctor_cmd)
+main.add_command(harvest_cmd), main.add_command(sources_cmd)  # referat.harvest (issue 19)

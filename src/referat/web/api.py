@@ -12,8 +12,9 @@ page past the end) is a 4xx JSON error.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from ..errors import NotFound, ReferatError
 from ..store.base import Store
 from . import oparl
+from . import urls as urls_
 from .params import BadRequest, digits
 
 API_ROOT = "/oparl/v1"
@@ -57,7 +59,7 @@ def parse_time(raw: str | None, name: str) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise BadRequest(f"«{name}» skal være et tidspunkt i ISO 8601, fx 2024-01-31T12:00:00+01:00.") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Api:
@@ -72,8 +74,8 @@ class Api:
 
     def endpoint(self, request: Request) -> Response:
         try:
-            site = str(request.base_url).rstrip("/")
-            urls = oparl.Urls(site + API_ROOT, site)
+            root = urls_.site(request)  # configured, never the Host header
+            urls = oparl.Urls(root + API_ROOT, root)
             path = request.path_params.get("rest", "").strip("/") or "system"
             with self.lock:
                 answer = _Answer(self.store, urls, request.query_params, str(request.url.path)).get(path)

@@ -14,8 +14,9 @@ import gc
 import inspect
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote
 
 import anyio
@@ -45,6 +46,7 @@ from .history import case_history
 from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, digits, search_params
 from .sharedcache import SharedPages
+from .urls import public_root
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("referat.web")
@@ -61,8 +63,8 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # templates ship with the package: no stat of each file per page
-    env.filters.update(marks=views.marks, fromiso=views.fromiso, outcome=views.outcome_label, role=views.role_label, dadate=views.danish_date,
-                       committee_url=views.committee_url, person_url=people.person_url,
+    env.filters.update(marks=views.marks, fromiso=views.fromiso, outcome=views.outcome_label, role=views.role_label,
+                       dadate=views.danish_date, committee_url=views.committee_url, person_url=people.person_url,
                        kle=group_label, section_parts=_section_parts)
     env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
     return env
@@ -112,8 +114,8 @@ class Portal:
     def error(self, request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith(API_ROOT) or request.url.path == "/openapi.json":
             return error_response(status, message)
-        titles = {400: "Forkert forespørgsel", 403: "Dokumentet vises ikke", 404: "Siden findes ikke", 405: "Metoden er ikke tilladt",
-                  500: "Der skete en fejl"}
+        titles = {400: "Forkert forespørgsel", 403: "Dokumentet vises ikke", 404: "Siden findes ikke",
+                  405: "Metoden er ikke tilladt", 500: "Der skete en fejl"}
         data = {"error": {"status": status, "title": titles.get(status, "Fejl"), "message": message}}
         return self.render(request, "error.html", data, status)
 
@@ -346,6 +348,7 @@ def create_app(store: Store, council: Any = None, settings: Settings | None = No
     app = SecuredStarlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
     app.state.portal = portal
     app.state.office = office
+    app.state.public_root = public_root(settings.base_url)  # absolute URLs: never from the Host header
     return app
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import unquote
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +27,7 @@ from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
 from ..store.base import Hit, MeetingSummary, SearchFilters, Store
-from . import views
+from . import urls, views
 from .api import error_response
 from .params import BadRequest, SearchParams, search_params
 
@@ -69,12 +70,12 @@ def fold(line: str) -> str:
 
 def _ical_time(value: datetime) -> str:
     if value.tzinfo is not None:
-        return ":" + value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return ":" + value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return ";TZID=Europe/Copenhagen:" + value.strftime("%Y%m%dT%H%M%S")
 
 
 def calendar(name: str, events: list[dict[str, Any]], host: str) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//referat//Kommunale møder//DA", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", "X-WR-CALNAME:" + ical_text(name), "X-WR-TIMEZONE:Europe/Copenhagen", *VTIMEZONE]
     for e in events:
@@ -97,7 +98,7 @@ def _atom_time(value: datetime | None) -> str:
         try:
             value = value.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
         except ZoneInfoNotFoundError:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
     return value.isoformat()
 
 
@@ -153,16 +154,16 @@ class Feeds:
 
     def search_atom(self, request: Request) -> Response:
         p, hits, _total = self._search(request, FEED_SIZE, "dato")
-        site = str(request.base_url).rstrip("/")
+        site = urls.site(request)
         entries = [{"title": f"{h.title} ({h.committee}, punkt {h.number})", "url": site + views.hit(h)["url"],
                     "updated": _atom_time(h.start), "author": f"{h.municipality} Kommune",
                     "summary": plain(h.snippet) if h.public else views.CLOSED} for h in hits]
-        return Response(atom(f"Søgning efter »{p.q}« – Referat", str(request.url), site + p.url(), entries),
+        return Response(atom(f"Søgning efter »{p.q}« – Referat", urls.here(request), site + p.url(), entries),
                         media_type="application/atom+xml; charset=utf-8")
 
     def export(self, request: Request) -> Response:
         p, hits, total = self._search(request, EXPORT_CAP, "relevans")
-        site = str(request.base_url).rstrip("/")
+        site = urls.site(request)
         capped = total > len(hits)
         notice = (f"Søgningen har {total} resultater; eksporten indeholder de første {len(hits)}."
                   " Afgræns søgningen for at få resten.") if capped else None
@@ -194,16 +195,17 @@ class Feeds:
 
     def committee_atom(self, request: Request) -> Response:
         municipality, committee, meetings = self._committee(request)
-        site = str(request.base_url).rstrip("/")
+        site = urls.site(request)
         entries = [{"title": f"{views.KIND_LABELS.get(m.kind, m.kind)}: {m.committee}, {views.danish_date(m.start)}",
-                    "url": f"{site}/moede/{m.id}", "updated": _atom_time(m.start), "author": f"{m.municipality} Kommune",
+                    "url": f"{site}/moede/{m.id}", "updated": _atom_time(m.start),
+                    "author": f"{m.municipality} Kommune",
                     "summary": f"{m.items} punkter. Kilde: {m.source_name}"} for m in meetings[:FEED_SIZE]]
-        return Response(atom(f"{committee}, {municipality} Kommune – Referat", str(request.url),
+        return Response(atom(f"{committee}, {municipality} Kommune – Referat", urls.here(request),
                              site + views.committee_url(municipality, committee), entries),
                         media_type="application/atom+xml; charset=utf-8")
 
     def _ical(self, request: Request, name: str, meetings: list[MeetingSummary]) -> Response:
-        site = str(request.base_url).rstrip("/")
+        site = urls.site(request)
         events = []
         for m in meetings:
             if m.start is None:
@@ -213,7 +215,7 @@ class Feeds:
                            "summary": f"{m.committee} ({m.municipality})", "url": f"{site}/moede/{m.id}",
                            "description": f"{views.KIND_LABELS.get(m.kind, m.kind)}, {m.items} punkter.\n"
                                           + "\n".join(f"{i.number}. {i.title}" for i in record.items)})
-        return Response(calendar(name, events, request.url.hostname or "referat"),
+        return Response(calendar(name, events, urls.host(request)),
                         media_type="text/calendar; charset=utf-8")
 
     def all_ical(self, request: Request) -> Response:
