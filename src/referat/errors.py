@@ -148,5 +148,12 @@ class RenderError(ReferatError):
     exit_code = 10
 
 
+class HarvestError(ReferatError):
+    """A source cannot be harvested (unreachable after retries, refused by robots.txt, not the portal it
+    claims to be, an unknown source name); ``referat harvest`` reports it per source and goes on."""
+
+    exit_code = 11
+
+
 class FormError(InvalidInput):
     """A field of a form on the secretariat's or members' screens is missing or malformed; the message is Danish."""

@@ -9,10 +9,10 @@ tests in ``tests/test_store.py`` hold every backend to the same rules.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import NotFound
 from ..model import ImportedMeeting
@@ -22,9 +22,13 @@ from .migrations import MigrationReport
 from .people import PeopleReads
 
 if TYPE_CHECKING:
+    from .harvestdb import Tx
     from ..search.facets import Facets
     from ..search.index import SearchIndex
     from .aside import SetAside
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,12 @@ class Store(PeopleReads, ABC):
         """Store many documents (bulk import); each is saved as by ``save``.  Backends may do it faster
         (PostgreSQL: one transaction); a failure may leave any prefix of ``records`` saved, never half a meeting."""
         return [self.save(record) for record in records]
+
+    def transact(self, work: "Callable[[Tx, Callable[[ImportedMeeting], SaveResult]], T]") -> T:
+        """Run ``work`` in one write transaction and return what it returns: it gets the transaction
+        (``store.harvestdb.Tx``, for the harvester's state tables) and a ``save`` that stores a record
+        in it as ``save`` does.  Everything ``work`` wrote commits together or not at all."""
+        raise NotImplementedError(f"{type(self).__name__} has no transactions for the harvester")
 
     @abstractmethod
     def flush(self) -> int: ...

@@ -15,7 +15,7 @@ copy.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,7 +30,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, aside, blobs, bulkgc, treatrefs
+from . import apiindex, aside, blobs, bulkgc, harvestdb, treatrefs
 from .base import (
     CaseItem,
     Hit,
@@ -40,10 +40,12 @@ from .base import (
     SearchResult,
     SourceFile,
     Store,
+    T,
     index_filters,
 )
 from .migrations import MigrationTarget, Step, latest, migrate
 from .people import POSTGRES_STEP, STEP_DESCRIPTION, PeopleTables
+from .pgconn import Connections
 from .pgindex import LogIndex, index_root
 from .pgwrite import PEOPLE, BatchWriter, clean
 
@@ -103,7 +105,8 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
          Step(5, blobs.STEP_DESCRIPTION, blobs.POSTGRES_STEP),
          Step(6, treatrefs.STEP_DESCRIPTION, treatrefs.POSTGRES_STEP,
               run=lambda conn: PEOPLE.refs.backfill(conn.cursor())),
-         Step(7, aside.STEP_DESCRIPTION, aside.POSTGRES_STEP)]
+         Step(7, aside.STEP_DESCRIPTION, aside.POSTGRES_STEP),
+         Step(8, harvestdb.STEP_DESCRIPTION, harvestdb.POSTGRES_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -162,22 +165,24 @@ class PostgresStore(Store):
         self.url = url
         self._autoflush = True
         self.snippets = ItemSnippets()
-        try:
-            self.conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
-        except psycopg.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {first}") from None
+        # a pool of checked connections: a dropped connection is replaced, not fatal (``pgconn``)
+        self.connections = Connections(url, redact(url))
         try:
             self.migration = migrate(_Target(self.conn), STEPS)
             self.archive_id = str(self.conn.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
-            self.log_index = LogIndex(self.conn, index_root(index_dir) / f"pg-{self.archive_id}")
+            self.log_index = LogIndex(self.connections, index_root(index_dir) / f"pg-{self.archive_id}")
         except psycopg.Error as exc:
-            self.conn.close()
+            self.connections.close()
             raise StoreError(f"cannot migrate the PostgreSQL store {redact(url)}: {exc}") from None
         except BaseException:
-            self.conn.close()
+            self.connections.close()
             raise
         self.autoflush = autoflush
+
+    @property
+    def conn(self) -> psycopg.Connection[Any]:
+        """The connection to use now (alive: checked after a quiet spell, replaced when it broke)."""
+        return self.connections.conn
 
     @property
     def index(self) -> SearchIndex:
@@ -186,11 +191,15 @@ class PostgresStore(Store):
 
     # -- writing -----------------------------------------------------------------
     def save(self, record: ImportedMeeting, *, meeting_id: int | None = None) -> SaveResult:
-        try:
-            with self.conn.transaction():
-                writer = BatchWriter(self.conn.cursor(), item_rows)
+        def write(conn: psycopg.Connection[Any]) -> tuple[SaveResult, BatchWriter]:
+            with conn.transaction():  # (one connection for the whole transaction)
+                writer = BatchWriter(conn.cursor(), item_rows)
                 result = writer.save_all([record], [meeting_id])[0]
                 writer.finish()
+            return result, writer
+
+        try:  # a save is idempotent: a lost connection's is tried again on a new one
+            result, writer = self.connections.retrying(write)
         except psycopg.Error as exc:
             raise StoreError(f"cannot save {record.document.source_name} in PostgreSQL: {exc}") from None
         self.log_index.fresh.keep(writer.versions())
@@ -202,9 +211,10 @@ class PostgresStore(Store):
         """Bulk import: the whole batch in one transaction, item rows by COPY; if the batch fails (a deadlock
         with another bulk import, bad data), it is saved one record at a time."""
         batch = list(records)
+        conn = self.conn  # (one connection for the whole transaction)
         try:
-            with self.conn.transaction():
-                writer = BatchWriter(self.conn.cursor(), item_rows)
+            with conn.transaction():
+                writer = BatchWriter(conn.cursor(), item_rows)
                 results = writer.save_all(batch)
                 writer.finish()
         except psycopg.Error:
@@ -215,6 +225,27 @@ class PostgresStore(Store):
         else:  # the index catches up later: have the batch analysed meanwhile
             self.index.prefetch([(m, i, row) for m, rows in writer.written.items() for i, row in rows])
         return results
+
+    def transact(self, work: Callable[[harvestdb.Tx, Callable[[ImportedMeeting], SaveResult]], T]) -> T:
+        saved = False
+        try:
+            with self.conn.transaction():
+                cur = self.conn.cursor()
+                writer = BatchWriter(cur, item_rows)
+
+                def save(record: ImportedMeeting) -> SaveResult:
+                    nonlocal saved
+                    saved = True
+                    return writer.save_all([record])[0]
+
+                out = work(harvestdb.postgres_tx(cur), save)
+                writer.finish()
+        except psycopg.Error as exc:
+            raise StoreError(f"PostgreSQL write failed: {str(exc).strip().splitlines()[0]}") from None
+        self.log_index.fresh.keep(writer.versions())
+        if self.autoflush and saved:
+            self.flush()
+        return out
 
     def flush(self) -> int:
         """Bring this process's search index up to date with the change log; returns items indexed."""
@@ -235,8 +266,8 @@ class PostgresStore(Store):
     # -- reading -----------------------------------------------------------------
     def _read(self, sql: str, params: Any = None) -> list[Any]:
         """Run one read; text from users (URLs, queries) may hold NUL, which PostgreSQL refuses."""
-        try:
-            return self.conn.execute(sql, _clean(params)).fetchall()
+        try:  # (once more on a new connection if this one was lost)
+            return self.connections.retrying(lambda conn: conn.execute(sql, _clean(params)).fetchall())
         except psycopg.Error as exc:
             raise StoreError(f"PostgreSQL read failed: {str(exc).strip().splitlines()[0]}") from None
 
@@ -353,4 +384,4 @@ class PostgresStore(Store):
 
     def close(self) -> None:
         self.autoflush = True
-        self.conn.close()
+        self.connections.close()

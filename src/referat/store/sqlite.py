@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +25,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, aside, blobs, bulkgc, treatrefs
+from . import apiindex, aside, blobs, bulkgc, harvestdb, treatrefs
 from .base import (
     CaseItem,
     Hit,
@@ -35,6 +35,7 @@ from .base import (
     SearchResult,
     SourceFile,
     Store,
+    T,
 )
 from .base import index_filters as to_index_filters
 from .freshrows import FreshRows, Rows
@@ -84,7 +85,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(7, treatrefs.STEP_DESCRIPTION, treatrefs.SQLITE_STEP, run=treatrefs.TreatmentRefs().backfill),
          Step(8, "index queue entries count their meeting's saves (a save during a flush stays queued)",
               "ALTER TABLE index_pending ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"),
-         Step(9, aside.STEP_DESCRIPTION, aside.SQLITE_STEP)]
+         Step(9, aside.STEP_DESCRIPTION, aside.SQLITE_STEP),
+         Step(10, harvestdb.STEP_DESCRIPTION, harvestdb.SQLITE_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -218,6 +220,34 @@ class SQLiteStore(Store):
         elif writer.written:  # the index catches up later: have the batch analysed meanwhile
             self.index.prefetch([(m, i, row) for m, rows in writer.written.items() for i, row in rows])
         return results
+
+    def transact(self, work: Callable[[harvestdb.Tx, Callable[[ImportedMeeting], SaveResult]], T]) -> T:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the store is busy: {exc}") from None
+        writer = BatchWriter(self.db)
+        done: list[tuple[SaveResult, ImportedMeeting]] = []
+
+        def save(record: ImportedMeeting) -> SaveResult:
+            result = writer.write(record, None)
+            done.append((result, record))
+            return result
+
+        try:
+            out = work(harvestdb.sqlite_tx(self.db), save)
+            writer.finish()
+            PEOPLE.replace_many(self.db, [(r.meeting_id, record) for r, record in done if r.status != "unchanged"],
+                                list(dict.fromkeys(r.meeting_id for r, _ in done if r.status == "replaced")))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        if writer.generation is not None:
+            self._fresh.keep({m: (writer.generation, rows) for m, rows in writer.written.items()})
+        if self.autoflush and done:
+            self.flush()
+        return out
 
     def flush(self) -> int:
         """Apply queued meeting changes to the search index; returns items indexed."""
