@@ -19,7 +19,6 @@ from .cli_index import reindex_cmd
 from .cli_render import render_cmd
 from .errors import ReferatError
 from .harvest.cli import harvest_cmd, sources_cmd
-from .harvest.cli import harvest_cmd, sources_cmd
 from .ingest import ingest
 from .model import OUTCOMES
 from .render_text import item_text, meeting_text
@@ -235,5 +234,4 @@ main.add_command(council_cmd)
 main.add_command(render_cmd)
 main.add_command(reindex_cmd)
 main.add_command(doctor_cmd)
-main.add_command(harvest_cmd), main.add_command(sources_cmd)  # referat.harvest (issue 19)
 main.add_command(harvest_cmd), main.add_command(sources_cmd)  # referat.harvest (issue 19)
