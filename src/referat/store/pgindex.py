@@ -37,6 +37,7 @@ from ..search.index import SearchIndex
 from ..settings import Settings
 from ..search.indexing import ItemRow
 from .aside import apply_guarded
+from .pgconn import Connections
 from .freshrows import FreshRows
 
 #: advisory lock key serialising sequence numbers of ``index_log`` ("referat-index-log")
@@ -66,17 +67,21 @@ def index_root(option: str | Path | None = None) -> Path:
 class LogIndex:
     """One process's index of one archive, and how far along the archive's change log it is."""
 
-    def __init__(self, conn: psycopg.Connection[Any], folder: Path) -> None:
-        self.conn = conn
+    def __init__(self, connections: Connections, folder: Path) -> None:
+        self.connections = connections
         self.folder = folder
         self.index = SearchIndex(folder)
         self.fresh = FreshRows()  # rows this process saved, for indexing them without a read
         self._lock = threading.Lock()
         self.applied = 0 if self.index.rebuilt else self._read_mark()
-        top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM index_log").fetchone()[0])
+        top = int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM index_log").fetchone()[0])
         if top < self.applied:  # the database was restored to an earlier state: this index is ahead of it
             self.index.clear()
             self._write_mark(0)
+
+    @property
+    def conn(self) -> psycopg.Connection[Any]:
+        return self.connections.conn
 
     def _read_mark(self) -> int:
         try:
@@ -98,16 +103,18 @@ class LogIndex:
             self.applied = max(self.applied, self._read_mark())
             fresh = self.fresh.take()
             while True:
-                try:
-                    log = self.conn.execute("SELECT seq, meeting_id FROM index_log WHERE seq > %s ORDER BY seq"
-                                            " LIMIT %s", (self.applied, LOG_BATCH)).fetchall()
+                try:  # (read again on a new connection if this one was lost)
+                    log = self.connections.retrying(lambda conn: conn.execute(
+                        "SELECT seq, meeting_id FROM index_log WHERE seq > %s ORDER BY seq LIMIT %s",
+                        (self.applied, LOG_BATCH)).fetchall())
                     if not log:
                         return added
                     last = {int(m): int(seq) for seq, m in log}  # (in order: a meeting's last entry wins)
                     # a version this process saved is indexed from the rows it wrote (``freshrows``)
                     kept = {m: rows for m, (seq, rows) in fresh.items() if last.get(m) == seq}
                     unread = [m for m in last if m not in kept]
-                    rows = self.conn.execute(ROWS_SQL, (unread,)).fetchall() if unread else []
+                    rows = self.connections.retrying(
+                        lambda conn: conn.execute(ROWS_SQL, (unread,)).fetchall()) if unread else []
                 except psycopg.Error as exc:
                     raise StoreError(f"cannot read the PostgreSQL change log: {exc}") from None
                 by_meeting: dict[int, list[tuple[int, ItemRow]]] = {m: kept.get(m, []) for m in last}
