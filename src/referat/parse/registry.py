@@ -87,6 +87,7 @@ BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "text", ("text",)),
     # the generic reader (parse/generic/): tried only when no dedicated parser claims the file
     ModuleParser(_P + "generic.pdf", ("pdf",), generic=True),
+    ModuleParser(_P + "generic.html", ("html",), generic=True),
 )
 
 

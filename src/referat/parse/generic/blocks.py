@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from ... import tables
@@ -45,7 +45,9 @@ class TextBlock:
     cells: list[str] | None = None  # a table row's cells
     table: int = 0  # rows with the same number belong to one table
     head: bool = False  # a header row of its table
-    extra: dict[str, str] = field(default_factory=dict)
+    # a named style (an HTML class, a Word paragraph style) when the format has one: blocks of one
+    # style are set alike even where the style's look (an external stylesheet) is unknown
+    style: str = ""
 
 
 _NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")
@@ -64,20 +66,38 @@ class Typography:
         weight: Counter[tuple[int, bool, float, bool]] = Counter()
         for b in blocks:
             if b.cells is None:
-                weight[self.key(b)] += len(b.text)
+                weight[(b.level, b.heading, round(b.size * 2) / 2, b.bold)] += len(b.text)
         self.body = weight.most_common(1)[0][0] if weight else (0, False, 0.0, False)
+        self.heading_styles = self._heading_styles(blocks)
 
     @staticmethod
-    def key(b: TextBlock) -> tuple[int, bool, float, bool]:
-        return (b.level, b.heading, round(b.size * 2) / 2, b.bold)
+    def _heading_styles(blocks: list[TextBlock]) -> set[str]:
+        """Named styles used like headings: recurring, short, not sentences, and not the body's style."""
+        by_style: dict[str, list[str]] = {}
+        for b in blocks:
+            if b.cells is None and b.style and norm(b.text):
+                by_style.setdefault(b.style, []).append(norm(b.text))
+        total = sum(len(t) for texts in by_style.values() for t in texts)
+        out = set()
+        for style, texts in by_style.items():
+            words = [t for t in texts if not re.fullmatch(r"[\d.]+", t)]
+            if len(texts) < 2 or sum(len(t) for t in texts) > 0.3 * total or not words:
+                continue
+            sentences = sum(1 for t in words if t.endswith("."))
+            if sum(len(t) for t in words) / len(words) <= 60 and sentences <= 0.2 * len(words):
+                out.add(style)
+        return out
+
+    def key(self, b: TextBlock) -> tuple[int, bool, float, bool, str]:
+        return (b.level, b.heading, round(b.size * 2) / 2, b.bold, b.style if b.style in self.heading_styles else "")
 
     def styled(self, b: TextBlock) -> bool:
         level, heading, size, bold = self.body
         return bool(b.level and b.level != level) or (b.heading and not heading) or (b.bold and not bold) \
-            or bool(size and b.size > size * 1.08)
+            or bool(size and b.size > size * 1.08) or b.style in self.heading_styles
 
-    def prominence(self, key: tuple[int, bool, float, bool]) -> tuple[int, float, bool]:
-        level, heading, size, bold = key
+    def prominence(self, key: tuple[int, bool, float, bool, str]) -> tuple[int, float, bool]:
+        level, heading, size, bold, _ = key
         return (-(level or 9) + (3 if heading else 0), size, bold)
 
 
@@ -88,7 +108,7 @@ class _Start:
     number: str
     title: str
     strong: bool
-    key: tuple[int, bool, float, bool]
+    key: tuple[int, bool, float, bool, str]
     evidence: bool = False
 
 
@@ -120,8 +140,8 @@ def _candidates(blocks: list[TextBlock], typo: Typography) -> list[_Start]:
         if not (styled or n.strong) or len(title) > 250:
             continue
         out.append(_Start(i, span, n.number, title, n.strong, key))
-    for c, nxt_c in zip(out, [*out[1:], None], strict=True):
-        stop = min(len(blocks), c.index + c.span + 6, nxt_c.index if nxt_c else len(blocks))
+    for k, c in enumerate(out):
+        stop = min(len(blocks), c.index + c.span + 6, out[k + 1].index if k + 1 < len(out) else len(blocks))
         c.evidence = any(_is_heading_text(blocks[j].text) or parse_case_id(blocks[j].text)
                          for j in range(c.index + c.span, stop) if blocks[j].cells is None)
     return out
@@ -141,7 +161,7 @@ def _in_sequence(cands: list[_Start]) -> list[_Start]:
 def find_items(blocks: list[TextBlock], typo: Typography) -> list[_Start]:
     """The item headings: the class of numbered blocks (same typography, same kind of number) that
     runs in sequence, with the most section headings or case ids after them, most prominent first."""
-    groups: dict[tuple[tuple[int, bool, float, bool], bool], list[_Start]] = {}
+    groups: dict[tuple[tuple[int, bool, float, bool, str], bool], list[_Start]] = {}
     for c in _candidates(blocks, typo):
         groups.setdefault((c.key, c.strong), []).append(c)
     scored = []
@@ -198,12 +218,15 @@ class _Header:
         self.pending: vocab.Field | None = None  # a label whose value is the next block
         self.seen_kind = self.seen_date = False
         self.place: list[str] = []
+        self.loose: list[str] = []  # lines in body type before the committee is known
 
     def read(self, blocks: list[TextBlock]) -> None:
         for b in blocks:
             if b.cells is not None:
-                first = b.cells[0] if b.cells else ""
+                first = b.cells[0].strip().rstrip(":") if b.cells else ""
                 text = f"{first}: {' '.join(b.cells[1:])}" if vocab.header_field(first) else " ".join(b.cells)
+                if b.head:  # a table's column headings end a list of people
+                    self.group = None
             else:
                 text = b.text
             text = norm(text)
@@ -211,6 +234,10 @@ class _Header:
                 self.line(text, b)
         if self.place and not self.meeting.place:
             self.meeting.place = ", ".join(self.place)
+        if self.loose and not self.meeting.committee:
+            self.meeting.committee = self.loose.pop(0)
+        for text in self.loose:
+            self.unknown(text)
 
     def add_people(self, fld: vocab.Field, text: str) -> bool:
         people = _people(text)
@@ -265,10 +292,13 @@ class _Header:
                 return
             self.group = None
         k = vocab.kind(text)
-        if k and not self.seen_kind and not m.committee:
+        if k and not self.seen_kind:
             self.seen_kind = True
             m.kind, rest = k
-            if rest:
+            if rest and parse_date(rest) and not _DATE_TAIL.search(rest):  # "Referat 1. oktober 2025 kl. 15.45"
+                m.start = _with_time(m.start, rest)
+                self.seen_date = True
+            elif rest:
                 m.title = text
                 tail = _DATE_TAIL.search(rest)
                 m.committee = rest[: tail.start()].strip() if tail else rest
@@ -284,7 +314,10 @@ class _Header:
             m.start = _with_time(m.start, text)
             return
         if not m.committee:
-            m.committee = text
+            if self.typo.styled(b):  # the committee's name is set apart; a stray line in body type is not it
+                m.committee = text
+            else:
+                self.loose.append(text)
         elif not self.seen_date and not m.title:
             m.title = text
         elif self.seen_date and not m.place:
@@ -325,9 +358,17 @@ class _Sections:
             and _people(text) is None
 
 
+def _empty_label(text: str) -> bool:
+    """A label printed without its value ("Sagsnr.:" on a case without a number): no content."""
+    case = parse_case_id(text)
+    return case is not None and not any(ch.isalnum() for ch in case.value)
+
+
 def _paras(blocks: list[TextBlock], sections: _Sections, content: list[str]) -> list[Para]:
     paras: list[Para] = []
     for b in blocks:
+        if b.cells is None and _empty_label(norm(b.text)):
+            continue
         if b.cells is not None:
             text = tables.row_text(b.cells)
             content.append(text)
@@ -357,8 +398,9 @@ def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
     content: list[str] = []
     if not starts:
         return ParseResult(meeting=meeting, content=content, pages=pages, warnings=warnings)
-    sig = next((i for i in range(starts[0].index, len(blocks)) if SIGNATURE_PAGE.match(norm(blocks[i].text))),
-               len(blocks))
+    titles = {i for s in starts for i in range(s.index, s.index + s.span)}  # an item may be called "Underskriftsblad"
+    sig = next((i for i in range(starts[0].index, len(blocks))
+                if i not in titles and SIGNATURE_PAGE.match(norm(blocks[i].text))), len(blocks))
     starts = [s for s in starts if s.index < sig]
     _Header(meeting, typo, content, warnings).read(blocks[: starts[0].index])
     if meeting_hint:
