@@ -11,15 +11,19 @@ served; rows of older generations are dropped as new pages arrive.
 
 The file is a cache, never a source of truth: any failure to read or write it
 (locked, disk full, removed) is a miss, never an error for the visitor.  It
-lives in ``REFERAT_PAGE_CACHE`` (a folder) or the system's temporary folder,
-named by the archive id, so two archives never share one.
+lives in ``REFERAT_PAGE_CACHE`` (a folder) or ``referat-pages-<uid>`` in the
+system's temporary folder, named by the archive id, so two archives never share
+one; the folder must be this user's own, mode 0700 (``private_folder``), or the
+file is not used.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
+import stat
 import threading
 import time
 from pathlib import Path
@@ -54,13 +58,17 @@ class SharedPages:
     @classmethod
     def for_archive(cls, archive_id: str, settings: Settings | None = None) -> SharedPages:
         folder = cache_folder(settings)
-        _remove_stale(folder)
+        try:
+            private_folder(folder)
+            _remove_stale(folder)
+        except OSError:
+            pass  # not ours: nothing is removed there, and the first page read says why it is not used
         return cls(folder / f"{archive_id}.sqlite")
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.db is None and not self.broken:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(self.path.parent)
                 db = sqlite3.connect(self.path, isolation_level=None, timeout=0.05, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=OFF")  # a cache: losing the last pages in a crash is harmless
@@ -111,6 +119,24 @@ class SharedPages:
             if self.db is not None:
                 self.db.close()
                 self.db = None
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` (mode 0700) or check it is ours alone: a real directory (not a link), owned by this
+    user, that no one else may write or read.  Raises ``OSError`` otherwise: pages read from a file another
+    local user planted there would be served as ours (any HTML, under the portal's address)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise OSError(f"{folder} is not a directory (a link or a file)")
+    if info.st_uid != os.getuid():
+        raise OSError(f"{folder} belongs to another user (uid {info.st_uid})")
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(folder, 0o700)  # ours, but open to others: close it before any file is read from it
 
 
 def _remove_stale(folder: Path) -> None:
