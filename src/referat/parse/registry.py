@@ -80,9 +80,11 @@ _P = "referat.parse."
 BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "pdf", ("pdf",)),
     ModuleParser(_P + "firstagenda_html", ("html",)),
+    ModuleParser(_P + "fujitsu_html", ("html",)),
     ModuleParser(_P + "edoc_xml", ("xml",)),
     ModuleParser(_P + "acadre_xml", ("xml",)),
     ModuleParser(_P + "sbsys_xml", ("xml",)),
+    ModuleParser(_P + "fujitsu_xml", ("xml",)),
     ModuleParser(_P + "sbsys_zip", ("zip",)),
     ModuleParser(_P + "text", ("text",)),
     # the generic reader (parse/generic/): tried only when no dedicated parser claims the file

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from lxml import etree, html  # type: ignore[import-untyped]
+from lxml import etree, html  # type: ignore[import-untyped, unused-ignore]
 
 from ..errors import NotMinutes
 from ..model import AgendaItem, Attachment, Meeting, Participant, Person

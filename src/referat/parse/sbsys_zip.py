@@ -72,7 +72,8 @@ def looks_like(data: bytes) -> bool:
 def _check_limits(zf: zipfile.ZipFile) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise InputError(f"the zip holds {len(infos)} files; the limit is {MAX_MEMBERS} (refused as a possible zip bomb)")
+        raise InputError(f"the zip holds {len(infos)} files; the limit is {MAX_MEMBERS} "
+                         "(refused as a possible zip bomb)")
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED:
         raise InputError(f"the zip unpacks to {unpacked / 2**20:.0f} MB; the limit is {MAX_UNPACKED / 2**20:.0f} MB "
