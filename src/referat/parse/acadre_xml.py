@@ -10,6 +10,9 @@ typed sections ("bullets", HTML) and the enclosures.  Bullet names are section
 headings marked by the markup, so items are built with
 ``build_item(marked_headings=True)``: a "Tidsplan:" line inside a Resumé stays
 text.  Empty bullets (not printed in the PDF) are left out.
+
+The publication manifest delivered beside the files folder (``XML_<id>.xml``) is refused by
+name: it holds no items, only the names of the fusion XML and documents to import.
 """
 
 from __future__ import annotations
@@ -34,8 +37,26 @@ _ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s
 _BR = re.compile(r"<br\s*/?>", re.I)
 
 
+# The publication manifest Acadre delivers beside the files folder (XML_<agenda id>.xml): a <root> whose
+# "producedAgenda" rows name the fusion XML, the document and the folder of each produced agenda/minutes.
+_MANIFEST = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?<root>.{0,8192}?"
+                       rb"<table\s+name=[\"']producedAgenda[\"']", re.S)
+
+
 def looks_like(data: bytes) -> bool:
-    return bool(_ROOT.match(data[:4096]))
+    """An Acadre export, or its publication manifest (claimed to be refused by name)."""
+    return bool(_ROOT.match(data[:4096]) or _MANIFEST.match(data[:16384]))
+
+
+def _refuse_manifest(root: etree._Element) -> None:
+    produced = _tables(root, "producedAgenda")
+    if not produced:
+        return
+    folders = sorted({v for t in produced for f in t.iter("field") if (v := f.get("filesfolder", "").strip())})
+    names = sorted({v for t in produced for f in t.iter("field") if (v := f.get("xmlfilename", "").strip())})
+    where = ", ".join(folders) or ", ".join(names) or "named in it"
+    raise NotMinutes(f"an Acadre publication manifest: import the folder it names ({where}), "
+                     "or the fusion XML or minutes in it")
 
 
 def _fields(table: etree._Element | None) -> dict[str, str]:
@@ -65,6 +86,7 @@ def _clean(text: str) -> str:
 
 def parse(data: bytes, name: str) -> ParseResult:
     root, warnings = xmlutil.load(data, "Acadre XML")
+    _refuse_manifest(root)
     agenda = _one(root, "agenda")
     if root.tag != "root" or agenda is None:
         raise NotMinutes(f"not an Acadre export: expected <root><table name=\"agenda\">, found <{root.tag}>")

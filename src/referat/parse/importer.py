@@ -80,7 +80,8 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES,
     parser = choose(data, fmt, None if parsers is None else [p for p in parsers if fmt in p.formats])
     result: ParseResult = parser.parse(data, name)
     if not result.meeting.items:
-        raise NotMinutes(f"no agenda items found in this {fmt} file")
+        raise NotMinutes(f"no agenda items found in this {fmt} file: an attachment or other document, "
+                         "not minutes or an agenda")
     warnings = list(result.warnings)
     missing = unplaced(result.content, result.meeting)
     warnings.extend(f"text not placed in the model: {m[:120]}" for m in missing)

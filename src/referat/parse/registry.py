@@ -86,6 +86,7 @@ BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "sbsys_xml", ("xml",)),
     ModuleParser(_P + "fujitsu_xml", ("xml",)),
     ModuleParser(_P + "sbsys_zip", ("zip",)),
+    ModuleParser(_P + "docx", ("docx",)),
     ModuleParser(_P + "text", ("text",)),
     # the generic reader (parse/generic/): tried only when no dedicated parser claims the file
     ModuleParser(_P + "generic.pdf", ("pdf",), generic=True),
