@@ -91,6 +91,7 @@ BUILTIN: tuple[ModuleParser, ...] = (
     # the generic reader (parse/generic/): tried only when no dedicated parser claims the file
     ModuleParser(_P + "generic.pdf", ("pdf",), generic=True),
     ModuleParser(_P + "generic.html", ("html",), generic=True),
+    ModuleParser(_P + "generic.docx", ("docx",), generic=True),
 )
 
 

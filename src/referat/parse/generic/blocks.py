@@ -193,7 +193,7 @@ def _join_title(blocks: list[TextBlock], start: _Start, end: int, typo: Typograp
 def _people(text: str) -> list[Participant] | None:
     """The people a header line lists, or None when it is not a list of names."""
     found = parse_participants(text)
-    if not found or any(not _NAME.fullmatch(p.person.name) for p in found):
+    if not found or any(not _NAME.fullmatch(p.person.name) or " " not in p.person.name for p in found):
         return None
     return found
 
@@ -402,7 +402,9 @@ def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
     sig = next((i for i in range(starts[0].index, len(blocks))
                 if i not in titles and SIGNATURE_PAGE.match(norm(blocks[i].text))), len(blocks))
     starts = [s for s in starts if s.index < sig]
-    _Header(meeting, typo, content, warnings).read(blocks[: starts[0].index])
+    header = blocks[: starts[0].index]
+    toc = next((i for i, b in enumerate(header) if b.cells is None and vocab.toc_heading(b.text)), None)
+    _Header(meeting, typo, content, warnings).read(header if toc is None else header[:toc])
     if meeting_hint:
         meeting_hint(meeting)
     sections = _Sections(blocks, typo)

@@ -73,6 +73,11 @@ def closed_title(title: str) -> tuple[str, bool]:
     return (title[m.end():].strip(), True) if m and title[m.end():].strip() else (title, False)
 
 
+def toc_heading(text: str) -> bool:
+    key = " ".join(text.split()).rstrip(":").casefold()
+    return key in {t.casefold() for t in _data()["numbering"]["toc"]}
+
+
 @cache
 def _kinds() -> re.Pattern[str]:
     kinds = _data()["kinds"]
