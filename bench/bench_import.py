@@ -13,8 +13,8 @@ import time
 from collections import defaultdict
 
 import pypdfium2
-from _common import documents_with_goldens, progress, write_json
 
+from _common import documents_with_goldens, progress, write_json
 from referat.parse import importer
 
 
@@ -53,7 +53,8 @@ def main() -> None:
             acc[2] += len(rec.meeting.items)
     total = time.perf_counter() - t0
     pdfs = [data for p, data in docs if probe[p].document.format == "pdf"]
-    pdf_rounds = max(1, -(-args.min_pages // max(1, sum(pages[p] for p, _ in docs if probe[p].document.format == "pdf"))))
+    pdf_pages = sum(pages[p] for p, _ in docs if probe[p].document.format == "pdf")
+    pdf_rounds = max(1, -(-args.min_pages // max(1, pdf_pages)))
     s = time.perf_counter()
     bare_pages = sum(bare_pdfium(data) for _ in range(pdf_rounds) for data in pdfs)
     bare_secs = time.perf_counter() - s

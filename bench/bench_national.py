@@ -34,8 +34,8 @@ from typing import TextIO
 from urllib.parse import quote
 
 import psycopg
-from _common import ROOT, percentile, progress, real_documents
 
+from _common import ROOT, percentile, progress, real_documents
 from referat.model import ImportedMeeting
 from referat.search.query import parse
 from referat.store.base import SearchFilters, Store
@@ -124,7 +124,7 @@ def measure_search(store: Store, rounds: int) -> dict[str, list[float]]:
         for _ in range(rounds):
             for text, filters in rng.sample(queries, len(queries)):
                 q = parse(text)
-                times += timed(lambda: store.search(q, filters, limit=20), 1)
+                times += timed(lambda q=q, filters=filters: store.search(q, filters, limit=20), 1)
         results[cls] = times
     facet_times: list[float] = []
     for text in FACET_QUERIES:
@@ -132,7 +132,7 @@ def measure_search(store: Store, rounds: int) -> dict[str, list[float]]:
     for _ in range(max(1, rounds // 2)):
         for text in FACET_QUERIES:
             q = parse(text)
-            facet_times += timed(lambda: store.facets(q), 1)
+            facet_times += timed(lambda q=q: store.facets(q), 1)
     results["facet counts"] = facet_times
     return results
 
@@ -163,7 +163,8 @@ def run_backend(kind: str, args: argparse.Namespace, vocab: Vocabulary) -> dict[
         store: Store = SQLiteStore(path, autoflush=False)
         store_s, gen_s = bulk_import(store, vocab, args.items, flush_items=100_000)
         size = sqlite_size(path)
-        cleanup: Callable[[], None] = lambda: None
+        def cleanup() -> None:
+            pass
     else:
         schema = f"bench_national_{args.items}"
         admin = psycopg.connect(args.pg, autocommit=True)

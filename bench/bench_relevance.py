@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
-from _common import ROOT, SHARED, real_documents
 
+from _common import ROOT, SHARED, real_documents
 from referat.ingest import ingest
 from referat.search.relevance import Report, load, score, synthetic_archive
 from referat.store import open_store

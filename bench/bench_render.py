@@ -11,8 +11,8 @@ import argparse
 import time
 
 import pypdfium2
-from _common import progress, real_documents
 
+from _common import progress, real_documents
 from referat.parse import importer
 from referat.render import render
 

@@ -14,7 +14,6 @@ import time
 from datetime import date
 
 from _common import ROOT, progress, real_documents, summary
-
 from referat.errors import ReferatError
 from referat.parse import importer
 from referat.search.query import parse

@@ -171,7 +171,7 @@ def main() -> None:
         ("cache on, after one pass over the URLs", True, pages, True),
     ]
     if args.only:
-        runs = [r for r, name in zip(runs, ["off", "zipf", "warm"]) if name in args.only]
+        runs = [r for r, name in zip(runs, ["off", "zipf", "warm"], strict=False) if name in args.only]
     with tempfile.TemporaryDirectory() as tmp:
         for label, cache, sequences, warm_first in runs:
             print(f" {label}:")

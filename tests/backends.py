@@ -30,8 +30,8 @@ def in_ci() -> bool:
 
 
 def _unreachable(exc: Exception) -> NoReturn:
-    message = (f"PostgreSQL is not reachable at {PG_URL} ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r});"
-               " start it or set REFERAT_TEST_PG")
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+    message = f"PostgreSQL is not reachable at {PG_URL} ({reason}); start it or set REFERAT_TEST_PG"
     if in_ci():
         pytest.fail("CI needs PostgreSQL: " + message, pytrace=False)
     pytest.skip(message)

@@ -8,7 +8,7 @@ runs on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -21,14 +21,14 @@ from .backends import BACKENDS, target
 
 #: cheap Argon2 parameters: the tests check behaviour, not hashing cost
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-START = datetime(2023, 3, 20, 16, 30, tzinfo=timezone.utc)
+START = datetime(2023, 3, 20, 16, 30, tzinfo=UTC)
 
 
 class Clock:
     """A clock the test sets and advances."""
 
     def __init__(self) -> None:
-        self.now = datetime(2023, 3, 1, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2023, 3, 1, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -20,8 +20,8 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
 from referat.ingest import ingest
 from referat.store.sqlite import SQLiteStore
 from referat.web import create_app
-from referat.web.urls import FALLBACK
 from referat.web.feeds import fold, ical_text
+from referat.web.urls import FALLBACK
 
 from .conftest import SHARED
 

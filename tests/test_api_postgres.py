@@ -13,5 +13,5 @@ for _name in dir(test_api):
 
 
 @pytest.fixture(scope="module")
-def store(real_postgres):  # noqa: F811 (replaces the SQLite store of test_api)
+def store(real_postgres):
     return real_postgres

@@ -56,7 +56,7 @@ def test_printed_treatment_links_to_the_archive_item(archive):
     client = TestClient(create_app(archive))
     tu = _find(archive, "Aarhus", "Teknisk Udvalg", date(2025, 10, 1))
     council = _find(archive, "Aarhus", "Aarhus Byråd", date(2025, 8, 27))
-    j, printed = _printed(client, tu, "3")
+    _, printed = _printed(client, tu, "3")
     linked = [t for t in printed if t.get("archive_url")]
     assert [(t["body"], t["date"], t["archive_url"]) for t in linked] == \
         [("Aarhus Byråd", "2025-08-27", f"/moede/{council}/punkt/10")]

@@ -3,7 +3,7 @@ user may see a meeting's closed items, and whether its minutes are locked. Both 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,14 +15,14 @@ from .council_setup import clock, council, setup, where  # noqa: F401 (fixtures)
 def test_my_meetings_are_those_of_my_committees_on_days_my_term_covers(setup):
     c, sec, u, m = setup.council, setup.secretary, setup.users, setup.members
     current = setup.meeting.id
-    earlier = c.create_meeting(sec, setup.committee.id, datetime(2021, 6, 1, 15, tzinfo=timezone.utc)).id
+    earlier = c.create_meeting(sec, setup.committee.id, datetime(2021, 6, 1, 15, tzinfo=UTC)).id
     old = c.create_user(sec, "gammel", "Gammel", "member")
     c.add_member(sec, setup.committee.id, old.id, "member", "A", date(2018, 1, 1), date(2021, 12, 31))
     other = c.create_committee(sec, "Albertslund", "Økonomiudvalget")
     c.add_member(sec, other.id, u["Anna"].id, "member", "A", date(2022, 1, 1))
-    elsewhere = c.create_meeting(sec, other.id, datetime(2023, 4, 1, 15, tzinfo=timezone.utc)).id
+    elsewhere = c.create_meeting(sec, other.id, datetime(2023, 4, 1, 15, tzinfo=UTC)).id
     stranger_meeting = c.create_meeting(sec, c.create_committee(sec, "Ballerup", "Teknik").id,
-                                        datetime(2023, 5, 1, 15, tzinfo=timezone.utc)).id
+                                        datetime(2023, 5, 1, 15, tzinfo=UTC)).id
 
     def mine(user):
         return [x.id for x in c.my_meetings(user)]

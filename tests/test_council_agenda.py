@@ -7,13 +7,13 @@ import hashlib
 from datetime import date
 
 import pytest
-from referat.vocab.headings import match_heading
 from sqlalchemy import func, select
 
 from referat.council import SYSTEM
 from referat.council import schema as s
 from referat.council.templates import get_template, template_for, template_names
 from referat.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
+from referat.vocab.headings import match_heading
 
 from .council_setup import START, build, clock, council, setup, where  # noqa: F401 (fixtures)
 

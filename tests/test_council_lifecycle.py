@@ -4,7 +4,7 @@ Both backends."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -60,7 +60,7 @@ def test_deactivation_is_for_the_secretariat_with_a_fresh_version(setup):
 
 def test_ended_term_removes_closed_items_after_the_end_only(setup, clock):
     c, sec, u, m = setup.council, setup.secretary, setup.users, setup.members
-    earlier = c.create_meeting(sec, setup.committee.id, datetime(2023, 3, 1, 15, tzinfo=timezone.utc)).id
+    earlier = c.create_meeting(sec, setup.committee.id, datetime(2023, 3, 1, 15, tzinfo=UTC)).id
     c.add_item(sec, earlier, "Fortroligt", public=False, sections={"presentation": "TIDLIGERE-HEMMELIGHED"})
     later = setup.meeting.id  # 2023-03-20
     eva = m["Eva"]
@@ -101,7 +101,7 @@ def test_schema_step_2_adds_the_version_columns_to_an_older_database(where):
     s.migrate(engine)
     with engine.begin() as conn:  # make it look like schema 1
         conn.execute(s.users.insert().values(username="x", name="X", role="member", active=True,
-                                             created_at=datetime(2023, 1, 1, tzinfo=timezone.utc)))
+                                             created_at=datetime(2023, 1, 1, tzinfo=UTC)))
         for table in ("council_users", "council_memberships"):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN version"))
         conn.execute(s.meta.update().values(value="1"))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from referat.council import attendance, decisions
 from referat.council.attendance import Event, presence
 from referat.council.committees import Membership
 from referat.council.decisions import Vote
 from referat.errors import (
     InvalidInput,
     MinutesLocked,
+    NotFound,
     PermissionDenied,
     QuorumError,
     RuleViolation,
@@ -187,3 +189,13 @@ def test_meeting_is_frozen_after_first_approval(setup):
         c.update_item(sec, item.id, item.version, title="Ny titel")
     with pytest.raises(MinutesLocked):
         c.add_item(sec, setup.meeting.id, "Nyt punkt")
+
+
+def test_a_decision_for_an_item_that_does_not_exist_is_not_found(setup):
+    """The module's own check (the facade finds the item's meeting first): a clear NotFound, not a NameError."""
+    with setup.council.engine.begin() as conn:
+        att = attendance.load(conn, setup.meeting.id)
+        with pytest.raises(NotFound, match="no item with id 1000000000"):
+            decisions.record_decision(conn, 10**9, "approved", "Godkendt.", [], att, setup.council.now())
+        with pytest.raises(NotFound, match="no item with id 1000000000"):
+            decisions.add_dissent(conn, 10**9, 1, "Jeg er imod.", att, setup.council.now())

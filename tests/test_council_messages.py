@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import referat.council
@@ -46,7 +46,7 @@ def test_quorum_message_is_built_from_the_fields_not_the_english_text():
 
 def test_conflict_names_the_person_by_name_and_username_with_danish_time():
     exc = ConflictError("x", entity="item", entity_id=4, who_name="Sune Sekretær", who_username="sek2",
-                        when=datetime(2023, 3, 1, 9, 5, tzinfo=timezone.utc), change="item.update",
+                        when=datetime(2023, 3, 1, 9, 5, tzinfo=UTC), change="item.update",
                         expected_version=1, actual_version=2)
     text = danish(exc)
     assert text.startswith("Punktet er blevet ændret af Sune Sekretær (sek2) den 01.03.2023 kl. 10.05.00"

@@ -5,7 +5,7 @@ meetings only; a member present for a decided item adds a dissent in their own w
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .council_setup import FAST_HASHER, build, clock, where  # noqa: F401 (fixtures)
 from .test_council_web import (  # noqa: F401
@@ -61,7 +61,7 @@ def test_members_and_citizens_cannot_close_accounts(site):
 def test_ending_a_term_takes_closed_items_after_the_end_only(site):
     sec = site.setup.secretary
     c = site.council
-    earlier = c.create_meeting(sec, site.setup.committee.id, datetime(2023, 3, 1, 15, tzinfo=timezone.utc)).id
+    earlier = c.create_meeting(sec, site.setup.committee.id, datetime(2023, 3, 1, 15, tzinfo=UTC)).id
     c.add_item(sec, earlier, "Fortroligt", public=False, sections={"presentation": "TIDLIGERE-HEMMELIGHED"})
     later = site.setup.meeting.id  # 2023-03-20
     eva, _ = logged_in(site, "eva")

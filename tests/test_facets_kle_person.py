@@ -15,11 +15,10 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from referat.vocab.kle import group_label, group_name, group_of
-
 from referat.search.indexing import meeting_persons
 from referat.search.query import parse
 from referat.store.base import SearchFilters
+from referat.vocab.kle import group_label, group_name, group_of
 from referat.web import create_app
 
 QUERY = "udvalget OR indstillingen OR budget"
@@ -30,8 +29,9 @@ def store(real_store):  # the shared real archive of each backend (conftest)
     return real_store
 
 
-def matched(store, filters=SearchFilters()):
+def matched(store, filters: SearchFilters | None = None):
     """(meeting id, item number) -> (KLE groups, persons) of every item the query matches."""
+    filters = filters or SearchFilters()
     hits = store.search(parse(QUERY), filters, limit=1000, count=True)
     assert hits.total == len(hits.hits)
     out = {}

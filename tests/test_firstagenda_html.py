@@ -58,8 +58,10 @@ def test_meeting_header():
     record = _parse()
     m = record.meeting
     assert record.document.importer == firstagenda_html.NAME
-    assert (m.committee, m.kind, m.place, m.municipality) == ("Teknisk Udvalg", "referat", "Udvalgsværelse 398", "Aarhus")
-    assert m.start is not None and (m.start.year, m.start.month, m.start.day, m.start.hour, m.start.minute) == (2025, 10, 1, 15, 45)
+    assert (m.committee, m.kind, m.place, m.municipality) == ("Teknisk Udvalg", "referat", "Udvalgsværelse 398",
+                                                               "Aarhus")
+    assert m.start is not None
+    assert (m.start.year, m.start.month, m.start.day, m.start.hour, m.start.minute) == (2025, 10, 1, 15, 45)
     assert [(p.person.name, p.person.party, p.present) for p in m.participants] == [
         ("Jesper Kjeldsen", "A", True), ("Solveig Munk", None, False)]
 

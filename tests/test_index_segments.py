@@ -12,8 +12,9 @@ from referat.search.index import IndexFilters, SearchIndex
 from referat.search.indexing import ItemRow
 from referat.search.query import parse
 
-WORDS = ("udvalget budget skole trivsel kommune lokalplan borgere indstilling beslutning økonomi ældre klima "
-         "cykelsti handicap byggeri erhverv sundhed kultur idræt affald vand trafik boliger tilsyn høring").split()
+WORDS = ["udvalget", "budget", "skole", "trivsel", "kommune", "lokalplan", "borgere", "indstilling", "beslutning",
+         "økonomi", "ældre", "klima", "cykelsti", "handicap", "byggeri", "erhverv", "sundhed", "kultur", "idræt",
+         "affald", "vand", "trafik", "boliger", "tilsyn", "høring"]
 
 
 def _batch(n_items: int) -> list[tuple[int, list[tuple[int, ItemRow]]]]:

@@ -43,8 +43,8 @@ def store(real_store):  # the shared real archive of each backend (conftest)
 @pytest.mark.parametrize("query, only_form", [("centret", "center"), ("cykler", "cykel"), ("barn", "børn"),
                                               ("budgettet", "budget")])
 def test_query_finds_items_that_use_another_form(store, query, only_form):
-    """Items that use ``only_form`` (as a word or a part of a compound the analyzer splits) and no word with the query's own
-    stem are found; the expectation is read from the stored texts, not typed in."""
+    """Items that use ``only_form`` (as a word or a part of a compound the analyzer splits) and no word with the
+    query's own stem are found; the expectation is read from the stored texts, not typed in."""
     hits = store.search(parse(query), limit=500, count=True)
     found = {(h.meeting_id, h.number) for h in hits.hits}
     wanted = set()

@@ -47,7 +47,8 @@ def make_folder(folder: Path) -> int:
 def run_import(where: str, folder: Path, *, kill_after: int | None) -> tuple[int, list[str]]:
     """Run ``referat import``; with ``kill_after``, SIGKILL it once that many meetings are reported."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", "from referat.cli import main; main()", "--db", where, "import", str(folder)],
+    command = [sys.executable, "-c", "from referat.cli import main; main()", "--db", where, "import", str(folder)]
+    proc = subprocess.Popen(command,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     lines: list[str] = []
@@ -104,7 +105,7 @@ def check_consistent(store: Store) -> int:
 def test_killed_import_leaves_store_consistent_and_rerun_completes(kind, tmp_path):
     documents = make_folder(tmp_path / "docs")
     with target(kind, tmp_path) as where:
-        code, first = run_import(where, tmp_path / "docs", kill_after=1)
+        code, _ = run_import(where, tmp_path / "docs", kill_after=1)
         assert code == -signal.SIGKILL
         with open_store(where) as store:
             saved = check_consistent(store)

@@ -133,7 +133,7 @@ def test_line_pitch_of_a_short_document_of_one_line_paragraphs():
         for k in range(3):
             lines.append(line(f"Afsnit {k} under overskrift {n} med en sætning der ender her.", y=y, x1=440 + 5 * k))
             y -= 22
-    for n in range(2):
+    for _ in range(2):
         lines += [line("Et afsnit der fylder hele linjen og derfor fortsætter på næste", y=y, x1=498),
                   line("linje med resten.", y=y - 14, x1=200)]
         y -= 36

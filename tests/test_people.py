@@ -86,7 +86,7 @@ def test_participants_are_written_with_the_meeting_and_replaced_with_it(store):
                                closed_dissent=True))
     store.save(_record("b1", people=[("Anja Holtze", "A", True)], day=8, closed_dissent=True))
     rows = store.person_attendance("ballerup/anja-holtze")
-    assert [(r.meeting_id, r.present, r.party) for r in rows][0] == (first.meeting_id, True, "A")
+    assert (rows[0].meeting_id, rows[0].present, rows[0].party) == (first.meeting_id, True, "A")
     assert len(rows) == 2 and rows[0].start < rows[1].start
     absent = store.person_attendance("ballerup/mette-bo")
     assert [(r.present, r.party) for r in absent] == [(False, "V")]
@@ -100,7 +100,7 @@ def test_participants_are_written_with_the_meeting_and_replaced_with_it(store):
     replaced = store.save(_record("a2", people=[("Anja Holtze", "A", False)]))
     assert replaced.status == "replaced" and replaced.meeting_id == first.meeting_id
     rows = store.person_attendance("ballerup/anja-holtze")
-    assert [(r.meeting_id, r.present) for r in rows][0] == (first.meeting_id, False) and len(rows) == 2
+    assert (rows[0].meeting_id, rows[0].present) == (first.meeting_id, False) and len(rows) == 2
     assert store.person_attendance("ballerup/mette-bo") == []
     assert store.meeting_created()[first.meeting_id] == created  # first import time survives the replacement
     assert len(store.committee_attendance("Ballerup", "Økonomiudvalget")) == 2
@@ -108,7 +108,8 @@ def test_participants_are_written_with_the_meeting_and_replaced_with_it(store):
     assert latest == {("Ballerup", "Økonomiudvalget"): datetime(2024, 3, 8, 17), ("Ballerup", "Ingen"): None}
 
 
-UNDO_STEP_3 = ["DROP TABLE api_objects", "DROP INDEX documents_imported", "DROP TABLE participants", "DROP TABLE person_mentions", "DROP INDEX meetings_created",
+UNDO_STEP_3 = ["DROP TABLE api_objects", "DROP INDEX documents_imported", "DROP TABLE participants",
+               "DROP TABLE person_mentions", "DROP INDEX meetings_created",
                "ALTER TABLE meetings DROP COLUMN created_at", "UPDATE meta SET value='2' WHERE key='schema_version'"]
 
 
@@ -120,7 +121,8 @@ def test_migration_backfills_people_of_stored_meetings(kind, tmp_path):
         conn = s.db if kind == "sqlite" else s.conn
         undo_5 = ["ALTER TABLE index_pending DROP COLUMN seq", "DROP INDEX meetings_committee",
                   "DROP INDEX meetings_id_times", "DROP INDEX documents_meeting"]
-        for sql in ["DROP TABLE treatment_refs", "DROP TABLE blobs"] + (undo_5 if kind == "sqlite" else []) + UNDO_STEP_3:
+        undo_6 = ["DROP TABLE treatment_refs", "DROP TABLE blobs"]
+        for sql in undo_6 + (undo_5 if kind == "sqlite" else []) + UNDO_STEP_3:
             conn.execute(sql)
         s.close()
         s = open_store(where)

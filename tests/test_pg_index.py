@@ -46,7 +46,7 @@ def current(store: PostgresStore) -> set[int]:
 
 
 def changed(record):
-    text = SEED.read_bytes().replace("Tiltrådte indstillingen, idet".encode(), "Afviste indstillingen, idet".encode())
+    text = SEED.read_bytes().replace("Tiltrådte indstillingen, idet".encode(), b"Afviste indstillingen, idet")
     return importer.parse_bytes(text, SEED.name)
 
 

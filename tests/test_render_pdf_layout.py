@@ -18,7 +18,8 @@ from referat.render import filename, render
 
 from .test_render_roundtrip import full_meeting
 
-WORDS = "Udvalget drøftede sagen og besluttede at sende forslaget videre til behandling i byrådet".split()
+WORDS = ["Udvalget", "drøftede", "sagen", "og", "besluttede", "at", "sende", "forslaget", "videre", "til", "behandling",
+         "i", "byrådet"]
 
 
 def _paragraphs() -> list[str]:

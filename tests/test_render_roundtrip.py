@@ -128,10 +128,11 @@ def test_signatures_fill_the_signature_page(fmt: str) -> None:
 def test_derived_fields_without_sections_are_printed() -> None:
     """A meeting from the meeting side may hold decisions, points, attachments and absences
     as fields only: the layout writes the sections for them and they come back."""
-    item = AgendaItem(number="4", position=1, title="Trafiksikkerhedsplan 2024", case_ids=[CaseId("05.01.00-P15-1-24", "kle")],
+    points = [RecommendationPoint("1", "at planen godkendes."), RecommendationPoint("2", "at planen offentliggøres.")]
+    item = AgendaItem(number="4", position=1, title="Trafiksikkerhedsplan 2024",
+                      case_ids=[CaseId("05.01.00-P15-1-24", "kle")],
                       sections=[Section("presentation", "Sagsfremstilling", "Planen koster 1,2 mio. kr.")],
-                      recommendation=Recommendation("Forvaltningen", "", [RecommendationPoint("1", "at planen godkendes."),
-                                                                         RecommendationPoint("2", "at planen offentliggøres.")]),
+                      recommendation=Recommendation("Forvaltningen", "", points),
                       decisions=[Decision("Godkendt. Venstre (V) stemte imod.", "approved", "Teknik- og Miljøudvalget",
                                           date(2024, 2, 5))],
                       absences=[Person("Jens Ølgaard", "V")],
@@ -176,7 +177,7 @@ def test_text_pages_and_table_of_contents_agree() -> None:
     pages = render(record, "text").split("\f")
     toc = [line for line in pages[0].splitlines() if ".....\t" in line]
     assert len(toc) == 3
-    for line, item in zip(toc, record.meeting.items):
+    for line, item in zip(toc, record.meeting.items, strict=False):
         page = int(line.rsplit("\t", 1)[1])
         assert pages[page - 1].lstrip().startswith(f"Punkt {item.number}: ")
 
@@ -194,7 +195,8 @@ def _printed(item, *, colons: bool = False) -> list[str]:
         lines += [block.heading] * bool(block.heading)
         for p in block.paras:
             if p.table is not None:  # a table: its rows as the section text holds them
-                lines += [tables.row_text(r[:n]) for r, n in zip(p.table["head"] + p.table["body"], p.table["lengths"])]
+                rows = p.table["head"] + p.table["body"]
+                lines += [tables.row_text(r[:n]) for r, n in zip(rows, p.table["lengths"], strict=False)]
             else:
                 lines.append(f"{p.number} {p.text}" if p.number else p.text)
     lines = [" ".join(x.split()) for x in lines]
@@ -248,7 +250,7 @@ def test_real_documents_round_trip(path, fmt: str, request: pytest.FixtureReques
     shown = build(original, public=True).items
     again = build(back, public=True).items
     exact = 0
-    for o, s, w, g, a in zip(original.meeting.items, shown, want["items"], got["items"], again):
+    for o, s, w, g, a in zip(original.meeting.items, shown, want["items"], got["items"], again, strict=False):
         if not s.shown or carried(o, s):
             assert diff(w, g) == [], f"item {o.number}"
             exact += 1

@@ -80,7 +80,7 @@ def test_wrong_kind_is_404(client, store):
 
 
 def test_cli_render(store, tmp_path):
-    meeting_id, record, closed = _closed_meeting(store)
+    meeting_id, _, closed = _closed_meeting(store)
     db = getattr(store, "path", None) or store.url  # SQLite file or PostgreSQL URL (with its schema)
     runner = CliRunner()
     out = runner.invoke(main, ["--db", db, "render", str(meeting_id), "--format", "text"])

@@ -109,7 +109,8 @@ def test_empty_queries_are_clear_errors(bad):
         parse(bad)
 
 
-@pytest.mark.parametrize("odd", ['"unbalanced', "AND OR NOT", "foo)(", "a:b", "^x", "NEAR(a b)", "'; DROP TABLE items; --"])
+@pytest.mark.parametrize("odd", ['"unbalanced', "AND OR NOT", "foo)(", "a:b", "^x", "NEAR(a b)",
+                                 "'; DROP TABLE items; --"])
 def test_odd_queries_do_not_crash(store, odd):
     store.search(parse(odd))
 

@@ -50,7 +50,7 @@ def test_unicode_digits_in_an_id_are_not_found(client, path):
 
 
 @pytest.mark.parametrize("name", ["文件.pdf", "Ĳ-rapport.pdf", 'a"b;c.pdf', "æøå.pdf"])
-def test_an_attachment_with_any_name_downloads_with_its_name(where, clock, name):  # noqa: F811
+def test_an_attachment_with_any_name_downloads_with_its_name(where, clock, name):
     from referat.council import Council
 
     store = open_store(where)

@@ -114,22 +114,22 @@ def test_synthetic_bulk_import_has_no_bytes_and_no_link(store):
 
 @pytest.mark.parametrize("direction", [("sqlite", "postgres"), ("postgres", "sqlite")])
 def test_copy_moves_the_bytes_and_verifies_them(direction, tmp_path):
-    with target(direction[0], tmp_path) as a, target(direction[1], tmp_path) as b:
-        with open_store(a) as src, open_store(b) as dst:
-            for path in (SEED, BALLERUP_PDF, BALLERUP_XML):
-                src.save(importer.parse_file(path))
-            bare = importer.parse_file(AARHUS_HTML)
-            bare.source = None
-            src.save(bare)
-            report = copy_archive(src, dst)
-            assert report.verified == 4 and report.files == 3
-            assert "3 source files (bytes identical)" in report.describe()
-            assert _blobs(dst) == _blobs(src)
-            sha = src.get(_ids(src)[BALLERUP_PDF.name]).document.sha256
-            db = getattr(dst, "db", None) or dst.conn
-            db.execute("DELETE FROM blobs WHERE sha256=" + ("?" if direction[1] == "sqlite" else "%s"), (sha,))
-            with pytest.raises(StoreError, match="source files of 1 meetings"):
-                verify_copy(src, dst, report.mapping)
+    with (target(direction[0], tmp_path) as a, target(direction[1], tmp_path) as b,
+          open_store(a) as src, open_store(b) as dst):
+        for path in (SEED, BALLERUP_PDF, BALLERUP_XML):
+            src.save(importer.parse_file(path))
+        bare = importer.parse_file(AARHUS_HTML)
+        bare.source = None
+        src.save(bare)
+        report = copy_archive(src, dst)
+        assert report.verified == 4 and report.files == 3
+        assert "3 source files (bytes identical)" in report.describe()
+        assert _blobs(dst) == _blobs(src)
+        sha = src.get(_ids(src)[BALLERUP_PDF.name]).document.sha256
+        db = getattr(dst, "db", None) or dst.conn
+        db.execute("DELETE FROM blobs WHERE sha256=" + ("?" if direction[1] == "sqlite" else "%s"), (sha,))
+        with pytest.raises(StoreError, match="source files of 1 meetings"):
+            verify_copy(src, dst, report.mapping)
 
 
 def test_older_archives_get_the_blobs_table_in_place(tmp_path):

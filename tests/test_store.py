@@ -36,7 +36,7 @@ def store(where):
 
 def changed_version(record):
     """The same meeting, re-published with one decision changed."""
-    data = SEED.read_bytes().replace("Tiltrådte indstillingen, idet".encode(), "Afviste indstillingen, idet".encode())
+    data = SEED.read_bytes().replace("Tiltrådte indstillingen, idet".encode(), b"Afviste indstillingen, idet")
     return importer.parse_bytes(data, SEED.name)
 
 

@@ -116,7 +116,8 @@ def test_html_caption_is_the_tables_caption_and_stays_in_the_text() -> None:
 def test_acadre_table_in_bullet_html() -> None:
     from .test_xml_importers import ACADRE_MINI
 
-    table = ("&lt;table&gt;&lt;thead&gt;&lt;tr&gt;&lt;th&gt;År&lt;/th&gt;&lt;th&gt;Beløb&lt;/th&gt;&lt;/tr&gt;&lt;/thead&gt;"
+    table = ("&lt;table&gt;&lt;thead&gt;&lt;tr&gt;&lt;th&gt;År&lt;/th&gt;"
+             "&lt;th&gt;Beløb&lt;/th&gt;&lt;/tr&gt;&lt;/thead&gt;"
              "&lt;tr&gt;&lt;td&gt;2014&lt;/td&gt;&lt;td&gt;2,5 mio. kr.&lt;/td&gt;&lt;/tr&gt;"
              "&lt;tr&gt;&lt;td&gt;2015&lt;/td&gt;&lt;td&gt;1,0 mio. kr.&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;")
     data = ACADRE_MINI.replace("&lt;p&gt;Salg i 2014.&lt;/p&gt;", "&lt;p&gt;Salg i 2014.&lt;/p&gt;" + table)
@@ -142,7 +143,8 @@ def test_a_table_with_three_number_columns_comes_back(fmt: str) -> None:
     data = render(record, fmt)
     back = parse_bytes(data.encode() if isinstance(data, str) else data, "x.txt" if fmt == "text" else "x.pdf")
     again = next(s for s in back.meeting.items[2].sections if s.role == "presentation")
-    assert again.tables == section.tables and again.text.endswith("I alt | 314,0 | 308,3 | 1.251,4\n\nDet var tabellen.")
+    assert again.tables == section.tables
+    assert again.text.endswith("I alt | 314,0 | 308,3 | 1.251,4\n\nDet var tabellen.")
 
 
 def test_header_guess() -> None:
@@ -205,7 +207,8 @@ def test_renderings_show_the_table() -> None:
     text = render(record, "text")
     rows = [line for line in text.splitlines() if line.startswith(("Indsatsområde i Ballerup", "I alt ", "Sygepleje"))]
     assert len(rows) == 3 and len({line.index(" | ") for line in rows}) == 1  # aligned columns
-    assert rows[-1].endswith("|         2.890.000 kr.") and len({len(line) for line in rows}) == 1  # amounts right-aligned
+    assert rows[-1].endswith("|         2.890.000 kr.")  # amounts right-aligned
+    assert len({len(line) for line in rows}) == 1
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +230,8 @@ def test_item_page_table(client) -> None:
     assert r.status_code == 200
     assert '<table class="list data" aria-label="Tabel: Sagsfremstilling">' in r.text
     assert '<th scope="col">Indsatsområde i Ballerup Kommune</th>' in r.text
-    assert '<th scope="row">Sygeplejeklinik (udvidet åbningstid 4 timer pr. uge)</th><td class="num">200.000 kr.</td>' in r.text
+    assert ('<th scope="row">Sygeplejeklinik (udvidet åbningstid 4 timer pr. uge)</th>'
+            '<td class="num">200.000 kr.</td>') in r.text
     assert "<p>I alt | 2.890.000 kr.</p>" not in r.text
     j = c.get(f"/moede/{meeting_id}/punkt/6.json").json()
     [table] = [t for s in j["item"]["sections"] for t in s["tables"]]

@@ -27,7 +27,8 @@ from referat.web.cache import CHECK_SECONDS, ResponseCache
 def _record(sha: str, title: str, day: int = 1) -> ImportedMeeting:
     item = AgendaItem("1", 1, title, sections=[Section("body", "Sagsfremstilling", f"Om {title.lower()}.")],
                       decisions=[Decision("Godkendt.", "approved")])
-    meeting = Meeting("Ballerup", "Økonomiudvalget" if day == 1 else "Kulturudvalget", "referat", start=datetime(2024, 3, day, 17), items=[item])
+    committee = "Økonomiudvalget" if day == 1 else "Kulturudvalget"
+    meeting = Meeting("Ballerup", committee, "referat", start=datetime(2024, 3, day, 17), items=[item])
     return ImportedMeeting(Document(sha, f"{sha}.txt", "text", "test", "1"), meeting)
 
 

@@ -17,5 +17,5 @@ for _name in dir(test_web):
 
 
 @pytest.fixture(scope="module")
-def store(real_postgres):  # noqa: F811 (replaces the SQLite store of test_web)
+def store(real_postgres):
     return real_postgres

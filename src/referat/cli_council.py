@@ -87,7 +87,8 @@ def committee_list(ctx: click.Context) -> None:
     for c in council.committees(SYSTEM):
         click.echo(f"{c.id:5} {c.municipality} · {c.name} (template {c.template})")
         for m in council.members(SYSTEM, c.id, date.today()):
-            click.echo(f"        {m.id:5} {m.label} {m.role} from {m.term_from}{f' to {m.term_to}' if m.term_to else ''}")
+            until = f" to {m.term_to}" if m.term_to else ""
+            click.echo(f"        {m.id:5} {m.label} {m.role} from {m.term_from}{until}")
 
 
 @committee_cmd.command("member")

@@ -16,42 +16,45 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Settings", "ConfigError"]
+__all__ = ["ConfigError", "Settings"]
 
 
-def _setting(env: str, doc: str, default: Any = MISSING, **kw: Any) -> Any:
-    return field(default=default, metadata={"env": env, "doc": doc}, **kw)
+def _doc(env: str, doc: str) -> dict[str, str]:
+    """A field's metadata: its environment variable and what it does."""
+    return {"env": env, "doc": doc}
 
 
 @dataclass(frozen=True)
 class Settings:
     """referat's settings; immutable, so one object can be shared by threads and handed to processes."""
 
-    db: str = _setting("REFERAT_DB", "the archive: a SQLite file or a postgresql:// URL", "referat.db")
-    index_dir: Path | None = _setting(
+    db: str = field(default="referat.db", metadata=_doc(
+        "REFERAT_DB", "the archive: a SQLite file or a postgresql:// URL"))
+    index_dir: Path | None = field(default=None, metadata=_doc(
         "REFERAT_INDEX_DIR", "where PostgreSQL archives keep their local search index"
-        " (default $XDG_CACHE_HOME/referat/indexes, else ~/.cache/referat/indexes)", None)
-    page_cache_dir: Path | None = _setting(
+        " (default $XDG_CACHE_HOME/referat/indexes, else ~/.cache/referat/indexes)"))
+    page_cache_dir: Path | None = field(default=None, metadata=_doc(
         "REFERAT_PAGE_CACHE", "folder of the rendered pages shared by the server's processes"
-        " (default <temporary folder>/referat-pages)", None)
-    cache: bool = _setting("REFERAT_CACHE", "the portal's page cache: 0 turns it off (every request computed)",
-                           True)
-    computing: int = _setting("REFERAT_COMPUTING", "pages one server process computes at once", 2)
-    index_workers: int | None = _setting(
-        "REFERAT_INDEX_WORKERS", "processes analysing text for the search index (default: one per CPU, at most 4)",
-        None)
-    base_url: str | None = _setting(
+        " (default <temporary folder>/referat-pages)"))
+    cache: bool = field(default=True, metadata=_doc(
+        "REFERAT_CACHE", "the portal's page cache: 0 turns it off (every request computed)"))
+    computing: int = field(default=2, metadata=_doc("REFERAT_COMPUTING", "pages one server process computes at once"))
+    index_workers: int | None = field(default=None, metadata=_doc(
+        "REFERAT_INDEX_WORKERS", "processes analysing text for the search index (default: one per CPU, at most 4)"))
+    base_url: str | None = field(default=None, metadata=_doc(
         "REFERAT_BASE_URL", "the portal's public address (https://host/prefix) for links that leave the site"
-        " (feeds, mail); unset: nothing is derived from the request's Host header", None)
-    smtp_host: str | None = _setting("REFERAT_SMTP_HOST", "mail server for notices; unset: no mail is sent", None)
-    smtp_port: int = _setting("REFERAT_SMTP_PORT", "mail server port", 25)
-    smtp_sender: str | None = _setting("REFERAT_SMTP_SENDER", "From address of the mail referat sends", None)
+        " (feeds, mail); unset: nothing is derived from the request's Host header"))
+    smtp_host: str | None = field(default=None, metadata=_doc(
+        "REFERAT_SMTP_HOST", "mail server for notices; unset: no mail is sent"))
+    smtp_port: int = field(default=25, metadata=_doc("REFERAT_SMTP_PORT", "mail server port"))
+    smtp_sender: str | None = field(default=None, metadata=_doc(
+        "REFERAT_SMTP_SENDER", "From address of the mail referat sends"))
 
     # -- reading ---------------------------------------------------------------------------------------
     @classmethod

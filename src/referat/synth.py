@@ -53,7 +53,7 @@ class Vocabulary:
     people: list[tuple[str, str | None]] = field(default_factory=list)  # (name, party) of real participants
 
     @classmethod
-    def from_records(cls, records: list[ImportedMeeting]) -> "Vocabulary":
+    def from_records(cls, records: list[ImportedMeeting]) -> Vocabulary:
         vocab = cls()
         for record in records:
             for item in record.meeting.items:
@@ -148,8 +148,8 @@ def national(vocab: Vocabulary, n_items: int, *, seed: int = 1, municipalities: 
                     if made >= n_items:
                         return
                     serial += 1
-                    when = datetime(year, 1, 2, 16, 0) + timedelta(days=k * spacing + rng.randrange(max(1, spacing - 1)),
-                                                                  hours=rng.choice([0, 1, 2]))
+                    days = k * spacing + rng.randrange(max(1, spacing - 1))
+                    when = datetime(year, 1, 2, 16, 0) + timedelta(days=days, hours=rng.choice([0, 1, 2]))
                     count = min(n_items - made, rng.randint(max(1, items_per_meeting // 2),
                                                             items_per_meeting * 3 // 2))
                     meeting = Meeting(municipality=name, committee=committee, kind="referat", start=when,

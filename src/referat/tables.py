@@ -112,7 +112,7 @@ def matches(paras: list[str], table: Table) -> bool:
     end = table.start + len(table.rows)
     if table.start < 0 or end > len(paras) or not table.rows:
         return False
-    return all(_norm(p) == _norm(row_text(r)) for p, r in zip(paras[table.start:end], table.rows))
+    return all(_norm(p) == _norm(row_text(r)) for p, r in zip(paras[table.start:end], table.rows, strict=False))
 
 
 def parts(text: str, tables: Iterable[Table | Mapping[str, Any]]) -> list[tuple[str, Any]]:

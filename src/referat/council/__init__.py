@@ -12,5 +12,17 @@ from .agenda import AttachmentInfo, ItemInfo, MeetingInfo
 from .committees import MEMBERSHIP_ROLES, Committee, Membership
 from .service import SYSTEM, Council, Session, public_view
 
-__all__ = ["Council", "SYSTEM", "Session", "User", "ROLES", "MEMBERSHIP_ROLES", "Committee", "Membership",
-           "MeetingInfo", "ItemInfo", "AttachmentInfo", "public_view"]
+__all__ = [
+           "MEMBERSHIP_ROLES",
+           "ROLES",
+           "SYSTEM",
+           "AttachmentInfo",
+           "Committee",
+           "Council",
+           "ItemInfo",
+           "MeetingInfo",
+           "Membership",
+           "Session",
+           "User",
+           "public_view",
+]

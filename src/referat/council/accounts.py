@@ -57,8 +57,8 @@ def _user(row: RowMapping) -> User:
 def _valid_username(username: str) -> str:
     name = username.strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
-        raise InvalidInput(f"{username!r} is not a username (1-100 characters, no spaces)", code="user.username_invalid",
-                           username=username)
+        raise InvalidInput(f"{username!r} is not a username (1-100 characters, no spaces)",
+                           code="user.username_invalid", username=username)
     return name
 
 

@@ -123,7 +123,8 @@ def _case_ids(values: list[str] | tuple[str, ...]) -> str:
     for v in values:
         case = parse_case_id(v)
         if case is None:
-            raise InvalidInput(f"{v!r} is not a case id (e.g. 01.11.20-A26-2-22, EMN-2025-003383, 2012-28504, 12/27845)",
+            raise InvalidInput(f"{v!r} is not a case id"
+                               " (e.g. 01.11.20-A26-2-22, EMN-2025-003383, 2012-28504, 12/27845)",
                                code="item.case_id_invalid", value=v)
         out.append({"value": case.value, "scheme": case.scheme})
     return json.dumps(out, ensure_ascii=False)
@@ -156,7 +157,8 @@ def add_item(conn: Connection, meeting_id: int, title: str, *, number: str | Non
                                 .where(s.items.c.meeting_id == meeting_id)).scalar() or 0) + 1
     number = (number or str(position)).strip()
     if conn.execute(select(s.items.c.id).where(s.items.c.meeting_id == meeting_id, s.items.c.number == number)).first():
-        raise InvalidInput(f"meeting {meeting_id} already has an item {number}", code="item.number_taken", number=number)
+        raise InvalidInput(f"meeting {meeting_id} already has an item {number}", code="item.number_taken",
+                           number=number)
     blank = template.blank_sections()
     texts = dict(sections or {})
     if any(x.role == "deciding_body" for x in blank) and "deciding_body" not in texts:

@@ -148,16 +148,16 @@ def record(conn: Connection, meeting_id: int, membership_id: int, kind: str, *, 
            for_membership_id: int | None, note: str | None, now: datetime) -> int:
     """Add one event to the timeline after checking it makes sense."""
     if kind not in KINDS:
-        raise InvalidInput(f"unknown attendance event {kind!r} (one of: {', '.join(KINDS)})", code="attendance.kind_unknown",
-                           kind=kind)
+        raise InvalidInput(f"unknown attendance event {kind!r} (one of: {', '.join(KINDS)})",
+                           code="attendance.kind_unknown", kind=kind)
     current = load(conn, meeting_id)
     person = current.people.get(membership_id)
     if person is None:
         raise InvalidInput(f"membership {membership_id} is not on this committee on the day of the meeting",
                            code="membership.not_on_committee", membership_id=membership_id)
     if kind in NEEDS_ITEM and item_id is None:
-        raise InvalidInput(f"a {kind!r} event names the item (before/after/for which item)", code="attendance.item_missing",
-                           kind=kind)
+        raise InvalidInput(f"a {kind!r} event names the item (before/after/for which item)",
+                           code="attendance.item_missing", kind=kind)
     if item_id is not None:
         ok = conn.execute(select(s.items.c.id).where(s.items.c.id == item_id,
                                                      s.items.c.meeting_id == meeting_id)).first()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -34,7 +34,7 @@ SYSTEM = User(0, "(system)", "System", "system")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class CouncilBase:
             self._store = None
         self.engine.dispose()
 
-    def __enter__(self) -> "CouncilBase":
+    def __enter__(self) -> CouncilBase:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -151,7 +151,8 @@ class CouncilBase:
         meeting = agenda.get_meeting(conn, meeting_id)
         insider = self._insider(conn, actor, meeting)
         if not insider and meeting.agenda_published_at is None and meeting.minutes_published_at is None:
-            raise NotFound(f"no meeting with id {meeting_id}", code="not_found", what="meeting")  # unpublished meetings do not exist for outsiders
+            # unpublished meetings do not exist for outsiders
+            raise NotFound(f"no meeting with id {meeting_id}", code="not_found", what="meeting")
         return meeting, insider
 
 

@@ -152,8 +152,8 @@ def end_term(conn: Connection, membership_id: int, read_version: int, end: date)
 
     current = get_membership(conn, membership_id)
     if end < current.term_from:
-        raise InvalidInput(f"the term ends ({end}) before it starts ({current.term_from})", code="membership.term_order",
-                           term_from=current.term_from, term_to=end)
+        raise InvalidInput(f"the term ends ({end}) before it starts ({current.term_from})",
+                           code="membership.term_order", term_from=current.term_from, term_to=end)
     if current.term_to is not None and end > current.term_to:
         raise InvalidInput(f"the term already ends on {current.term_to}; a term is ended earlier, not extended",
                            code="membership.term_already_ends", term_to=current.term_to)

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from ..errors import InvalidInput, QuorumError, RuleViolation
+from ..errors import InvalidInput, NotFound, QuorumError, RuleViolation
 from ..model import OUTCOMES
 from . import schema as s
 from .attendance import QUORUM_RULE, Attendance

@@ -32,7 +32,7 @@ from .committees import Committee, Membership
 from .conduct import Conduct
 from .locking import ensure_open, is_locked, versioned_update
 
-__all__ = ["Council", "SYSTEM", "Session", "public_view"]
+__all__ = ["SYSTEM", "Council", "Session", "public_view"]
 
 
 class Council(Conduct):

@@ -53,5 +53,6 @@ def filename(record: ImportedMeeting, fmt: str) -> str:
     """"ballerup_2022-11-15_erhvervs-beskaeftigelses-og-uddannelsesudvalget_referat.pdf" (the corpus' naming)."""
     m = record.meeting
     when = m.start.date().isoformat() if m.start else "udateret"
-    parts = [_slug(m.municipality), when, _slug(m.committee), m.kind if m.kind in ("referat", "dagsorden") else "referat"]
+    kind = m.kind if m.kind in ("referat", "dagsorden") else "referat"
+    parts = [_slug(m.municipality), when, _slug(m.committee), kind]
     return "_".join(parts) + "." + EXTENSIONS.get(fmt, fmt)

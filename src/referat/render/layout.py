@@ -169,7 +169,8 @@ def _item(it: AgendaItem, *, public: bool, agenda: bool) -> Item:
 
     treatments = [t for t in it.previous_treatments if missing(t.text)]
     if treatments:
-        sections.insert(0, Section("previous_treatment", "Tidligere behandling", "\n\n".join(t.text for t in treatments)))
+        earlier = "\n\n".join(t.text for t in treatments)
+        sections.insert(0, Section("previous_treatment", "Tidligere behandling", earlier))
     history = [t for t in it.case_history if missing(t.text)]
     if history:
         sections.append(Section("case_history", "Sagens forløb", _history_text(history)))

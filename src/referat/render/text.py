@@ -56,15 +56,16 @@ def table_lines(table: dict) -> list[str]:
     widths = [max(len(r[j]) for r in rows) for j in range(table["width"])]
 
     def line(row: list[str], n: int) -> str:  # n: the row's own number of cells (rows are padded)
-        cells = [c.rjust(w) if j in table["numeric"] else c.ljust(w) for j, (c, w) in enumerate(zip(row[:n], widths))]
+        cells = [c.rjust(w) if j in table["numeric"] else c.ljust(w)
+                 for j, (c, w) in enumerate(zip(row[:n], widths, strict=False))]
         return " | ".join(cells).rstrip()
 
     lengths = table["lengths"]
     out = [table["caption"], ""] if table["caption"] else []  # the paragraph before the rows
-    out += [line(r, n) for r, n in zip(table["head"], lengths)]
+    out += [line(r, n) for r, n in zip(table["head"], lengths, strict=False)]
     if table["head"]:
         out.append("-+-".join("-" * w for w in widths))
-    return out + [line(r, n) for r, n in zip(table["body"], lengths[len(table["head"]):])]
+    return out + [line(r, n) for r, n in zip(table["body"], lengths[len(table["head"]):], strict=False)]
 
 
 def _block_lines(p: Para) -> list[str]:
@@ -92,7 +93,7 @@ def _front(layout: Layout, toc_pages: list[int]) -> list[str]:
     if layout.participants:
         lines += _paragraphs("Mødedeltagere " + ", ".join(layout.participants))
     lines += _paragraphs("Indholdsfortegnelse")
-    lines += [f"{item.toc_title}.....\t{page}" for item, page in zip(layout.items, toc_pages)]
+    lines += [f"{item.toc_title}.....\t{page}" for item, page in zip(layout.items, toc_pages, strict=False)]
     return lines + [""]
 
 

@@ -91,7 +91,7 @@ class Ahead:
     """One index's documents being made ahead of indexing, by item id."""
 
     def __init__(self) -> None:
-        self._ahead: dict[int, tuple["Future[list[str]]", int]] = {}
+        self._ahead: dict[int, tuple[Future[list[str]], int]] = {}
 
     def __len__(self) -> int:
         return len(self._ahead)
@@ -117,12 +117,13 @@ class Ahead:
         if self._ahead:
             found = [self._ahead.pop(item_id, None) for _, item_id, _ in items]
             if any(found):
-                rest = _made([item for item, ahead in zip(items, found) if ahead is None])
-                return (_result(ahead, item) if ahead else next(rest) for item, ahead in zip(items, found))
+                rest = _made([item for item, ahead in zip(items, found, strict=False) if ahead is None])
+                return (_result(ahead, item) if ahead else next(rest)
+                        for item, ahead in zip(items, found, strict=False))
         return _made(items)
 
 
-def _result(ahead: tuple["Future[list[str]]", int], item: Item) -> str:
+def _result(ahead: tuple[Future[list[str]], int], item: Item) -> str:
     try:
         return ahead[0].result()[ahead[1]]
     except (CancelledError, BrokenProcessPool):  # the pool was shut down meanwhile: make it here

@@ -12,7 +12,7 @@ from the people tables (``store.people``).  The path scheme lives here, once.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -106,7 +106,7 @@ class ApiIndex:
 
     def time(self, value: datetime) -> Any:
         """A time as the backend compares it (SQLite keeps ISO text in UTC)."""
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.isoformat(timespec="seconds") if self.sqlite else value
 
     def rows(self, meeting_id: int, record: ImportedMeeting) -> list[tuple[Any, ...]]:

@@ -100,7 +100,7 @@ class BatchWriter:
 
     def save_all(self, records: list[ImportedMeeting], wanted: list[int | None] | None = None) -> list[SaveResult]:
         """Save ``records`` in order (``wanted``: ids asked for new meetings, ``referat copy``)."""
-        pairs = list(zip(records, wanted or [None] * len(records)))
+        pairs = list(zip(records, wanted or [None] * len(records), strict=False))
         results: list[SaveResult] = []
         for segment in _segments(pairs):
             results.extend(self._save_segment(segment))
@@ -149,7 +149,7 @@ class BatchWriter:
                         " DELETE FROM blobs b USING gone WHERE b.sha256 = gone.sha256", (old,))
             cur.execute("UPDATE meetings m SET canonical=v.c, start=v.s, persons=v.p FROM unnest(%s::bigint[],"
                         " %s::text[], %s::text[], %s::text[]) AS v(id, c, s, p) WHERE m.id = v.id",
-                        [list(col) for col in zip(*replaced_rows)])
+                        [list(col) for col in zip(*replaced_rows, strict=False)])
         if new_rows:
             with cur.copy("COPY meetings(id, key, municipality, committee, kind, start, canonical, persons)"
                           " FROM STDIN") as copy:
@@ -183,7 +183,7 @@ class BatchWriter:
                                          " FROM generate_series(1, %s)", (len(self.items),)).fetchall()]
         cases = []
         with cur.copy(f"COPY items({ITEM_COLUMNS}) FROM STDIN") as copy:
-            for item_id, (meeting_id, row) in zip(ids, self.items):
+            for item_id, (meeting_id, row) in zip(ids, self.items, strict=False):
                 copy.write_row((item_id, meeting_id, row.position, clean(row.number), clean(row.title), row.public,
                                 row.outcome, date.fromisoformat(row.date) if row.date else None,
                                 clean(row.municipality), clean(row.committee), clean(row.text)))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .. import canonical
 from ..model import ImportedMeeting
@@ -79,7 +79,7 @@ class BatchWriter:
             " size, warnings, imported_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
             (doc.sha256, meeting_id, doc.source_name, doc.format, doc.importer, doc.importer_version, doc.pages,
              doc.size, json.dumps(doc.warnings, ensure_ascii=False),
-             datetime.now(timezone.utc).isoformat(timespec="seconds")))
+             datetime.now(UTC).isoformat(timespec="seconds")))
         blobs.sqlite_put(db, record)
         blobs.sqlite_drop(db, old_shas)
         self._items.extend((meeting_id, row) for row in item_rows(record))

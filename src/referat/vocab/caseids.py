@@ -21,7 +21,8 @@ SCHEMES: list[tuple[str, re.Pattern[str]]] = [
     ("acadre", re.compile(r"\d\d/\d{2,8}")),
 ]
 
-_LABEL = re.compile(r"^(?:Sagsnr\.?|Sags nr\.?|Sagsnummer|J\.\s?nr\.?|Journalnr\.?|Journalnummer)\s*:?\s*(?P<id>\S.*)$", re.I)
+_LABEL = re.compile(r"^(?:Sagsnr\.?|Sags nr\.?|Sagsnummer|J\.\s?nr\.?|Journalnr\.?|Journalnummer)"
+                    r"\s*:?\s*(?P<id>\S.*)$", re.I)
 _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in SCHEMES))
 
 

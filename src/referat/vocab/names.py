@@ -15,7 +15,8 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 # punkt 5)", "(inhabil under punkt 3)", "(deltog fra kl. 17.00)"; a note, not a role.
 _ATTENDANCE_NOTE = re.compile(r"^(?:ankom|mødte|kom|forlod|gik|inhabil|deltog (?:fra|til|ikke i|ikke under))\b", re.I)
 # The heading of the signature page, alone on its line.
-SIGNATURE_PAGE = re.compile(r"^(?:Underskriftsside|Underskriftsblad|Underskrifter|Underskrift|Underskrevet af)\s*:?$", re.I)
+SIGNATURE_PAGE = re.compile(r"^(?:Underskriftsside|Underskriftsblad|Underskrifter|Underskrift|Underskrevet af)\s*:?$",
+                            re.I)
 # "Godkendt 20-03-2023 kl. 17:05" under a name: a digital approval, not a person.
 _APPROVAL = re.compile(r"^Godkendt\b")
 _NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")

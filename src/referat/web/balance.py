@@ -11,8 +11,8 @@ after any response) and the kernel's hash sends it anywhere, so the counts even 
 
 from __future__ import annotations
 
-from collections.abc import MutableSequence
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableSequence
+from typing import Any
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

@@ -127,7 +127,8 @@ class ResponseCache:
     def put(self, key: str, response: Response, generation: object) -> None:
         """Keep a page computed at ``generation`` (not if the archive has moved on since)."""
         body = getattr(response, "body", None)
-        if not self.enabled or response.status_code not in CACHED_STATUS or not isinstance(body, bytes) or len(body) > MAX_BODY:
+        if (not self.enabled or response.status_code not in CACHED_STATUS or not isinstance(body, bytes)
+                or len(body) > MAX_BODY):
             return
         headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("content-length",))
         with self.lock:

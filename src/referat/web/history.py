@@ -34,8 +34,8 @@ def case_history(store: Store, meeting_id: int, meeting: Meeting, item: AgendaIt
         if item.case_ids else {}
     printed = item.previous_treatments + item.case_history
     shown = detail.get("previous_treatments", []) + detail.get("case_history", [])
-    for treatment, row, found in zip(printed, shown, resolve_all(store, meeting.municipality, printed,
-                                                                 exclude_meeting=meeting_id)):
+    for _treatment, row, found in zip(printed, shown, resolve_all(store, meeting.municipality, printed,
+                                                                 exclude_meeting=meeting_id), strict=False):
         if found is None:
             continue
         row["archive_url"] = found.url

@@ -19,15 +19,17 @@ LIST = {"$ref": "#/components/schemas/OParlList"}
 #: path parameters and what they name
 PARAMS = {
     "body": "Kommunens kortnavn (slug), fx «aarhus»", "organization": "Udvalgets kortnavn (slug)",
-    "person": "Personens kortnavn (slug)", "meeting": "Mødets id", "position": "Punktets plads på dagsordenen (1, 2, …)",
+    "person": "Personens kortnavn (slug)", "meeting": "Mødets id",
+    "position": "Punktets plads på dagsordenen (1, 2, …)",
     "n": "Løbenummer (1, 2, …)", "reference": "Sagsnummeret (URL-kodet)", "municipality": "Kommunens navn",
-    "committee": "Udvalgets navn", "sha256": "Kildedokumentets SHA-256 (64 små hex-tegn; File-objektets sha256Checksum)",
+    "committee": "Udvalgets navn",
+    "sha256": "Kildedokumentets SHA-256 (64 små hex-tegn; File-objektets sha256Checksum)",
 }
 INTEGER_PARAMS = {"meeting", "position", "n"}
 SEARCH = [("q", "Søgningen (ord, \"fraser\", præfiks*, -udelad, OR)", True), ("kommune", "Kommune", False),
           ("udvalg", "Udvalg", False), ("aar", "År", False), ("udfald", "Udfald (approved, rejected, …)", False),
-          ("kle", "KLE-emne (gruppe, fx 00.01)", False), ("person", "Deltager, som facetten viser dem, fx «Anja Holtze (A)»",
-                                                             False),
+          ("kle", "KLE-emne (gruppe, fx 00.01)", False),
+          ("person", "Deltager, som facetten viser dem, fx «Anja Holtze (A)»", False),
           ("sorter", "relevans eller dato", False)]
 
 
@@ -131,7 +133,8 @@ def document() -> dict[str, Any]:
                     "type": "object", "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
                                                      "message": {"type": "string"}}}}},
             },
-            "responses": {"Error": {"description": "Fejl med en forklaring",
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {"Error": {
+                "description": "Fejl med en forklaring",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
         },
     }

@@ -8,10 +8,10 @@ exception deeper down that would end as a 500.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Mapping
 from urllib.parse import quote_plus
 
 from ..model import OUTCOMES
@@ -111,7 +111,8 @@ class SearchParams:
         the same string as ``urlencode(replace(self, **changes).pairs())``."""
         changes.setdefault("page", 1)
         encoded = self._encoded
-        pieces = [url_piece(attr, changes[attr]) if attr in changes else encoded.get(attr, "") for attr, _ in _URL_FIELDS]
+        pieces = [url_piece(attr, changes[attr]) if attr in changes else encoded.get(attr, "")
+                  for attr, _ in _URL_FIELDS]
         return f"{base}?{'&'.join(p for p in pieces if p)}"
 
     def url_around(self, attr: str, base: str = "/soeg") -> tuple[str, str]:
@@ -134,7 +135,7 @@ _URL_KEYS = dict(_URL_FIELDS)
 
 def url_piece(attr: str, value: object) -> str:
     """``key=value`` of one search parameter, URL-encoded (empty for a default)."""
-    if value is None and attr != "q" or (attr == "sort" and value == "relevans") or (attr == "page" and value == 1):
+    if (value is None and attr != "q") or (attr == "sort" and value == "relevans") or (attr == "page" and value == 1):
         return ""
     return f"{_URL_KEYS[attr]}={quote_plus(str(value if value is not None else ''))}"
 

@@ -44,7 +44,7 @@ def office_for(store: Store, archive_lock: threading.Lock, council: Council | No
 
 
 def office_routes(office: Office) -> list[Route]:
-    from importlib import import_module  # noqa: PLC0415
+    from importlib import import_module
 
     e = office.endpoint
     routes = [Route("/log-ind", e(auth.login_form, ANYONE), methods=["GET"]),

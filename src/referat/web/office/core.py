@@ -72,7 +72,7 @@ class Ctx:
 
     request: Request
     council: Council
-    office: "Office"
+    office: Office
     user: User | None = None
     token: str | None = None
     form: Mapping[str, Any] = field(default_factory=dict)

@@ -18,8 +18,9 @@ LOCAL = ZoneInfo("Europe/Copenhagen")
 
 ACCOUNT_ROLES = {"secretary": "Sekretariat", "member": "Udvalgsmedlem", "public": "Borger"}
 SEAT_ROLES = {"chair": "Formand", "vice_chair": "Næstformand", "member": "Medlem", "substitute": "Stedfortræder"}
-OUTCOMES = {"approved": "Godkendt", "approved_with_remarks": "Godkendt med bemærkninger", "noted": "Taget til efterretning",
-            "rejected": "Afvist", "postponed": "Udsat", "discussed": "Drøftet", "referred": "Oversendt"}
+OUTCOMES = {"approved": "Godkendt", "approved_with_remarks": "Godkendt med bemærkninger",
+            "noted": "Taget til efterretning", "rejected": "Afvist", "postponed": "Udsat", "discussed": "Drøftet",
+            "referred": "Oversendt"}
 VOTE_CHOICES = {"for": "For", "against": "Imod", "abstain": "Undlod at stemme"}
 EVENTS = {"present": "Til stede fra mødets start", "absent": "Afbud", "arrived": "Ankom før punkt",
           "left": "Forlod mødet efter punkt", "inhabil": "Inhabil under punkt", "substitute": "Stedfortræder indkaldt"}
@@ -67,4 +68,4 @@ def case_ids(value: str) -> list[str]:
 
 
 def checked(form: object, name: str) -> bool:
-    return bool(getattr(form, "get")(name))  # a checkbox is sent only when ticked
+    return bool(form.get(name))  # a checkbox is sent only when ticked
