@@ -12,6 +12,7 @@ import pytest
 
 from referat import canonical
 from referat.errors import InputError
+from referat.model import ImportedMeeting
 from referat.parse import firstagenda_html, fujitsu_html, fujitsu_xml, importer, sbsys_zip
 
 from .conftest import SHARED
@@ -45,7 +46,7 @@ def item_block(xml: bytes, number: str) -> bytes:
     raise AssertionError(f"no item {number}")
 
 
-def no_unplaced(record) -> None:  # type: ignore[no-untyped-def]
+def no_unplaced(record: ImportedMeeting) -> None:
     assert [w for w in record.document.warnings if w.startswith("text not placed")] == []
 
 
@@ -259,3 +260,18 @@ def test_a_closed_item_on_the_fujitsu_page_is_neutral() -> None:
     assert [(i.public, i.title) for i in m.items][:4] == [
         (False, "Lukket punkt"), (False, "Lukket punkt"), (False, "Lukket punkt"), (True, "Fejloprettet")]
     assert all(not i.sections for i in m.items[:3])
+
+
+def test_the_decision_history_of_an_item_becomes_its_previous_treatments() -> None:
+    xml = sbsys_xml_bytes()
+    two = item_block(xml, "2")
+    history = ("<ItemHistory><ItemField ID=\"9\"><Caption><![CDATA[Beslutning]]></Caption>"
+               "<Content><![CDATA[<p>Udvalget godkendte oplægget.</p>]]></Content><HasContent>True</HasContent>"
+               "<MeetingDetails><CommitteeName>KMB IT-udvalget</CommitteeName>"
+               "<MeetingDueDate>05-12-2012 16:30:00</MeetingDueDate></MeetingDetails></ItemField></ItemHistory>"
+               ).encode()
+    record = importer.parse_bytes(xml.replace(two, two.replace(b"</Item>", history + b"</Item>")), "p.xml")
+    treatments = record.meeting.items[1].previous_treatments
+    assert [(t.body, str(t.date), t.text) for t in treatments][1:] == [
+        ("KMB IT-udvalget", "2012-12-05", "Beslutning\n\nUdvalget godkendte oplægget.")]
+    no_unplaced(record)

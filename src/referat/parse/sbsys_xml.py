@@ -8,6 +8,7 @@ section heading, ``Content`` an HTML fragment, ``IsFeedback`` marks the decision
 the meeting) and the enclosures (``Enclosures/Enclosure``, files beside the XML under
 ``InstantiationFilePathRelative``).  Field captions are headings by markup, so items are built with
 ``build_item(marked_headings=True)``.  ``PublicationTypeAsEnum`` says agenda (Draft/Final) or minutes.
+Earlier decisions on the case (``ItemHistory/ItemField`` with ``MeetingDetails``) are previous treatments.
 
 Variants read the same way: ``Agenda`` directly under ``Publication``; sub-items nested in an item's
 own ``Items``/``SubItems`` (numbered "3.1" under "3" when their own number is a bare "1"); hierarchical
@@ -27,10 +28,10 @@ from collections.abc import Callable, Iterator
 from lxml import etree, html  # type: ignore[import-untyped, unused-ignore]
 
 from ..errors import NotMinutes
-from ..model import AgendaItem, Attachment, Meeting, Participant, Person
+from ..model import AgendaItem, Attachment, Meeting, Participant, Person, Treatment
 from ..vocab import municipality
 from ..vocab.caseids import parse_case_id
-from ..vocab.dates import parse_datetime
+from ..vocab.dates import parse_date, parse_datetime
 from ..vocab.names import parse_person
 from . import xmlutil
 from .base import ParseResult
@@ -114,6 +115,7 @@ def read(data: bytes, name: str, locate: Locate | None = None) -> ParseResult:
         meeting.items.append(item)
         content.append(item.title)
         content.extend(p.text for p in paras)
+        content.extend(t.text for t in item.previous_treatments)
         texts.extend(p.text for p in paras)
         seen_enclosures.update(e.get("ID", "") for e in el.findall("Enclosures/Enclosure"))
     _loose_enclosures(agenda, meeting, seen_enclosures, warnings, locate)
@@ -184,6 +186,8 @@ def _item(el: etree._Element, number: str, position: int, warnings: list[str],
     for s in item.sections:
         if s.role == "other":
             warnings.append(f"item {number}: section heading {s.heading!r} is not in the heading table")
+    if public:
+        item.previous_treatments.extend(_history(el))
     case = parse_case_id(f"Sagsnr.: {_t(el, 'Case/Number')}") if _t(el, "Case/Number") else None
     if case and case.value not in {c.value for c in item.case_ids}:
         item.case_ids.insert(0, case)
@@ -236,6 +240,22 @@ def _list_markers(fragment: str) -> str:
                 li.text = f"{_marker(n, style)} {(li.text or '').lstrip()}"
         out.append(html.tostring(node, encoding="unicode"))
     return "".join(out)
+
+
+def _history(el: etree._Element) -> list[Treatment]:
+    """Earlier decisions on the case (``ItemHistory/ItemField``: the field, the meeting it was made at)."""
+    out: list[Treatment] = []
+    for f in el.findall("ItemHistory/ItemField"):
+        body = [p.text for p in xmlutil.html_paras(xmlutil.text_of(f.find("Content")))]
+        if not body:
+            continue
+        when = _t(f, "MeetingDetails/MeetingDueDate")
+        caption = _t(f, "Caption")
+        out.append(Treatment(body=_t(f, "MeetingDetails/CommitteeName") or None,
+                             date=parse_date(when) if when else None,
+                             item_number=_t(f, "MeetingDetails/ItemNumber") or None,
+                             text="\n\n".join([caption, *body] if caption else body)))
+    return out
 
 
 def _index(text: str) -> int:
