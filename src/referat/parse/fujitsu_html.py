@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree, html
 
 from ..errors import NotMinutes
 from ..model import Meeting

@@ -23,7 +23,7 @@ import re
 from datetime import datetime
 from pathlib import PurePath
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
 
 from ..errors import NotMinutes
 from ..model import AgendaItem, Attachment, Decision, Meeting, Participant, Person

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from lxml import etree, html  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree, html
 
 from ..errors import NotMinutes
 from ..model import AgendaItem, Attachment, Meeting, Participant, Person, Treatment
