@@ -77,8 +77,9 @@ def parse(data: bytes, name: str) -> ParseResult:
     kind = kind_of(head[0]) if head else None
     if kind is None:
         warnings.append("the page says neither Dagsorden nor Referat; assumed an agenda")
-    meeting = Meeting(municipality="", committee=" ".join(head[1:]), kind=kind or "dagsorden")
-    content: list[str] = [meeting.committee] if meeting.committee else []
+    meeting = Meeting(municipality="", committee=" ".join(head[1:]), kind=kind or "dagsorden",
+                      title=head[0] if head else None)
+    content: list[str] = [s for s in (meeting.committee, meeting.title) if s]
     when = next(iter(doc.find_class("xsltDateAndLocation")), None)
     for line in _lines(when) if when is not None else []:
         if _PLACE.match(line):

@@ -130,7 +130,7 @@ def parse(data: bytes, name: str) -> ParseResult:
                       status=_t(agenda, "e:State") or _t(met, "e:MeetingStateCode") or None,
                       start=parse_datetime(_t(met, "e:MeetingDateTime")),
                       end=parse_datetime(_t(met, "e:EndDateTime")),
-                      title=_t(met, "e:DescriptionText") or None)
+                      title=_t(met, "e:DescriptionText") or _t(agenda, "e:Type") or None)
     from_path(meeting, name, warnings)
     content: list[str] = [s for s in (meeting.committee, meeting.title) if s]
     place = _t(met, "e:MeetingLocation") or _t(com, "e:DefaultLocation")
