@@ -79,6 +79,9 @@ _P = "referat.parse."
 #: The built-in parsers, most specific first within each format.
 BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "pdf", ("pdf",)),
+    # the FirstAgenda Publication API's answers; it also claims (to refuse it by name) the HTML page the
+    # portal wraps round an attachment's PDF, which the HTML reader would otherwise take for a page
+    ModuleParser(_P + "firstagenda_json", ("json", "html")),
     ModuleParser(_P + "firstagenda_html", ("html",)),
     ModuleParser(_P + "fujitsu_html", ("html",)),
     ModuleParser(_P + "edoc_xml", ("xml",)),
