@@ -238,3 +238,32 @@ def test_a_report_with_numbered_chapters_is_refused_and_so_is_a_document_without
     empty.add_paragraph("Et notat uden punkter.")
     with pytest.raises(NotMinutes, match="no numbered item headings"):
         _import(empty, "notat.docx")
+
+
+def test_heading_styles_linked_to_a_list_tracked_changes_and_text_boxes() -> None:
+    """Heading 1 carries the numbering in its style (the list level names the style); an insertion counts,
+    a deletion and a text box over the page do not."""
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="71"><w:lvl w:ilvl="0"><w:start w:val="5"/>'
+        '<w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="71"><w:abstractNumId w:val="71"/></w:num>'))
+    doc.styles["Heading 1"].element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="71"/></w:numPr>'))
+    _header(doc)
+    doc.add_heading("Skolestruktur", 1)
+    doc.add_heading("Beslutning", 2)
+    p = doc.add_paragraph("Udvalget ")
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>godkendte</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>afviste</w:delText></w:r>'
+                          '</w:del>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> forslaget.</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
+                          '<v:textbox><w:txbxContent><w:p><w:r><w:t>UDKAST</w:t></w:r></w:p></w:txbxContent>'
+                          '</v:textbox></v:shape></w:pict></w:r>'))
+    doc.add_heading("Budget", 1)
+    m = _import(doc).meeting
+    assert [(i.number, i.title) for i in m.items] == [("5", "Skolestruktur"), ("6", "Budget")]
+    (decision,) = m.items[0].decisions
+    assert decision.text == "Udvalget godkendte forslaget." and decision.outcome == "approved"

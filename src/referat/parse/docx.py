@@ -82,7 +82,8 @@ def _key(number: str) -> tuple[int, ...]:
 def _find_items(blocks: list[Block]) -> tuple[list[int], int | None]:
     """The item heading blocks (increasing numbers) and the heading level they are at (None: bold)."""
     levels = [b.level for b in blocks if b.level is not None and _heading(b)]
-    level = min(levels) if levels else None
+    # the Title style (level 0) holds the meeting's name; it numbers the items only when nothing else does
+    level = min((lv for lv in levels if lv), default=min(levels) if levels else None)
     heads: list[int] = []
     last: tuple[int, ...] = ()
     current = ""

@@ -22,6 +22,7 @@ from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 from ..errors import InputError
@@ -124,6 +125,7 @@ class _Numbering:
 
     def __init__(self, numbering: etree._Element | None):
         self._abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self._styled: dict[tuple[str, str], int] = {}  # (abstract id, paragraph style) -> the level it numbers
         self._num: dict[str, tuple[str, dict[int, int]]] = {}
         self._counters: dict[str, list[int]] = {}
         self._started: set[str] = set()
@@ -137,6 +139,9 @@ class _Numbering:
                     int(start.get(qn("w:val"), "1")) if start is not None else 1,
                     fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal",
                     text.get(qn("w:val"), "") if text is not None else "")
+                if (pstyle := lvl.find(qn("w:pStyle"))) is not None:
+                    self._styled[(a.get(qn("w:abstractNumId"), ""), pstyle.get(qn("w:val"), ""))] = \
+                        int(lvl.get(qn("w:ilvl"), "0"))
             self._abstract[a.get(qn("w:abstractNumId"), "")] = levels
         for num in numbering.iterfind(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
@@ -144,14 +149,16 @@ class _Numbering:
                          for o in num.iterfind(qn("w:lvlOverride")) if (s := o.find(qn("w:startOverride"))) is not None}
             self._num[num.get(qn("w:numId"), "")] = (ref.get(qn("w:val"), "") if ref is not None else "", overrides)
 
-    def label(self, numpr: etree._Element | None) -> str:
-        """The number shown in front of the paragraph ("" for bullets and unnumbered), counting it."""
+    def label(self, numpr: etree._Element | None, style: str | None = None) -> str:
+        """The number shown in front of the paragraph ("" for bullets and unnumbered), counting it; a
+        heading style linked to a multi-level list has its level from the list (``w:lvl/w:pStyle``)."""
         if numpr is None:
             return ""
         num_el, lvl_el = numpr.find(qn("w:numId")), numpr.find(qn("w:ilvl"))
         num_id = num_el.get(qn("w:val"), "0") if num_el is not None else "0"
-        ilvl = int(lvl_el.get(qn("w:val"), "0")) if lvl_el is not None else 0
         abstract_id, overrides = self._num.get(num_id, ("", {}))
+        ilvl = int(lvl_el.get(qn("w:val"), "0")) if lvl_el is not None \
+            else self._styled.get((abstract_id, style or ""), 0)
         levels = self._abstract.get(abstract_id)
         if not levels or ilvl not in levels:
             return ""
@@ -176,6 +183,25 @@ class _Numbering:
             return _format(max(counters[k], lvl[0]), lvl[1])
 
         return re.sub(r"%(\d)", level_text, text).strip()
+
+
+# Where a run's text is not the paragraph's: deleted (tracked changes), moved away, a text box or
+# shape drawn over the page, the fallback copy of alternate content.
+_NOT_TEXT = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), qn("w:pict"), qn("w:drawing"),
+             "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+def _runs(p: etree._Element) -> list[etree._Element]:
+    """The paragraph's runs in reading order, also inside insertions, hyperlinks, fields, smart tags and
+    inline content controls (python-docx's ``Paragraph.text`` reads only direct runs and hyperlinks)."""
+    out = []
+    for r in p.iter(qn("w:r")):
+        parent = r.getparent()
+        while parent is not None and parent is not p and parent.tag not in _NOT_TEXT:
+            parent = parent.getparent()
+        if parent is p:
+            out.append(r)
+    return out
 
 
 class _Reader:
@@ -216,8 +242,9 @@ class _Reader:
         style_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
         style = style_el.get(qn("w:val")) if style_el is not None else None
         own = ppr.find(qn("w:numPr")) if ppr is not None else None
-        label = self.numbering.label(own if own is not None else self.styles.numpr(style))
-        raw = para.text.replace("\xa0", " ")
+        label = self.numbering.label(own if own is not None else self.styles.numpr(style), style)
+        runs = _runs(el)
+        raw = "".join(Run(r, para).text for r in runs).replace("\xa0", " ")
         lines = [" ".join(x.split()) for x in raw.split("\n")]
         lines = [x for x in lines if x]
         text = " ".join(" ".join(lines).split())
@@ -232,12 +259,12 @@ class _Reader:
             level = value + 1 if value < 9 else None
         if label:
             text, lines = f"{label} {text}", [f"{label} {lines[0]}", *lines[1:]]
-        return Block(text, lines, level=level, bold=self._bold(el, style), row=row)
+        return Block(text, lines, level=level, bold=self._bold(runs, style), row=row)
 
-    def _bold(self, el: etree._Element, style: str | None) -> bool:
+    def _bold(self, runs: list[etree._Element], style: str | None) -> bool:
         style_bold = self.styles.bold(style)
         seen = False
-        for r in el.iter(qn("w:r")):
+        for r in runs:
             if not "".join(t.text or "" for t in r.iter(qn("w:t"))).strip():
                 continue
             seen = True
