@@ -93,6 +93,15 @@ def test_attendance_follows_the_participation_status() -> None:
     assert people["Doris Børger"].present
 
 
+def test_without_meeting_members_the_committee_members_are_listed() -> None:
+    xml = sbsys_xml_bytes()
+    members = re.search(rb"<Members>\s*<MeetingMember .*?</Members>", xml, re.DOTALL).group(0)  # type: ignore[union-attr]
+    record = importer.parse_bytes(xml.replace(members, b"<Members />"), "p.xml")
+    names = [p.person.name for p in record.meeting.participants]
+    assert "Doris Børger" in names and len(names) == xml.count(b"<CommitteeMember ")
+    assert any("committee's members" in w for w in record.document.warnings)
+
+
 def test_hierarchical_numbers_are_ordered_as_numbers() -> None:
     xml = sbsys_xml_bytes()
     two, four, five = (item_block(xml, n) for n in ("2", "4", "5"))

@@ -101,6 +101,13 @@ def read(data: bytes, name: str, locate: Locate | None = None) -> ParseResult:
     undecided = _members(meeting, met)
     if undecided:
         warnings.append(f"the attendance of {undecided} member(s) is not decided in the publication; listed as present")
+    if not meeting.participants:
+        for member in agenda.findall("Committee/Members/CommitteeMember/Member"):
+            person, present, note = parse_person(_t(member, "Name"))
+            if person.name:
+                meeting.participants.append(Participant(person, present, note))
+        if meeting.participants:
+            warnings.append("no meeting attendance in the publication; listed the committee's members as present")
     raw = list(_items(agenda.find("Items"), ""))
     if not raw:
         raise NotMinutes("no agenda items (<Items><Item>) in this SBSYS publication; the file may be truncated")
