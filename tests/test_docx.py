@@ -267,3 +267,24 @@ def test_heading_styles_linked_to_a_list_tracked_changes_and_text_boxes() -> Non
     assert [(i.number, i.title) for i in m.items] == [("5", "Skolestruktur"), ("6", "Budget")]
     (decision,) = m.items[0].decisions
     assert decision.text == "Udvalget godkendte forslaget." and decision.outcome == "approved"
+
+
+def test_header_as_a_label_table_and_a_number_alone_on_its_heading() -> None:
+    doc = Document()
+    doc.add_paragraph("Referat", style="Title")
+    doc.add_paragraph("Børne- og Skoleudvalget")
+    table = doc.add_table(rows=4, cols=2)
+    rows = [("Dato:", "7. maj 2024"), ("Tid:", "Kl. 17.00"), ("Til stede:", "Eva Lund (Ø), Frank Berg (V)"),
+            ("Fraværende:", "Gitte Holm (A)")]
+    for r, (label, value) in enumerate(rows):
+        table.cell(r, 0).text, table.cell(r, 1).text = label, value
+    doc.add_heading("Punkt 7", 1)
+    doc.add_paragraph("Ny skoledistriktsgrænse")
+    doc.add_heading("Beslutning", 2)
+    doc.add_paragraph("Godkendt.")
+    m = _import(doc).meeting
+    assert (m.committee, m.start) == ("Børne- og Skoleudvalget", datetime(2024, 5, 7, 17, 0))
+    assert [(p.person.name, p.present) for p in m.participants] == [
+        ("Eva Lund", True), ("Frank Berg", True), ("Gitte Holm", False)]
+    assert [(i.number, i.title, [s.role for s in i.sections]) for i in m.items] == [
+        ("7", "Ny skoledistriktsgrænse", ["decision"])]
