@@ -3,7 +3,7 @@
 Municipal ESDH systems number cases differently: KLE journal numbers
 (``15.00.00-A00-10-23``), eDoc year-serial (``Sagsnr.: 2012-28504``), Acadre
 (``12/27845``), GetOrganized/FirstAgenda (``EMN-2025-003383``), SBSYS-like
-(``MDR-2016-02836``).  Search filters on them, and case history links items by them.
+(``MDR-2016-02836``) and two-digit year with serial (``21-014439``, as Greve's FirstAgenda prints them).  Search filters on them, and case history links items by them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ SCHEMES: list[tuple[str, re.Pattern[str]]] = [
     ("prefixed-year-serial", re.compile(r"[A-ZÆØÅ]{2,6}-\d{4}-\d{3,8}")),
     ("year-serial", re.compile(r"(?:19|20)\d\d-\d{2,8}")),
     ("acadre", re.compile(r"\d\d/\d{2,8}")),
+    # "21-014439": never the tail of a date ("04-12-2012") or of a longer number
+    ("short-year-serial", re.compile(r"(?<![\d.-])\d\d-\d{6}(?![\d-])")),
 ]
 
 _LABEL = re.compile(r"^(?:Sagsnr\.?|Sags nr\.?|Sagsnummer|J\.\s?nr\.?|Journalnr\.?|Journalnummer)"
