@@ -95,6 +95,7 @@ BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "generic.pdf", ("pdf",), generic=True),
     ModuleParser(_P + "generic.html", ("html",), generic=True),
     ModuleParser(_P + "generic.docx", ("docx",), generic=True),
+    ModuleParser(_P + "generic.xml", ("xml",), generic=True),
 )
 
 
