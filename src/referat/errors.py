@@ -92,6 +92,15 @@ class PermissionDenied(ReferatError):
         self.action = action
 
 
+class LoginThrottled(PermissionDenied):
+    """Too many failed logins for this account or client address (``kind``): logins there are refused,
+    without looking at the password, for ``retry_after`` more seconds (``council/throttle.py``)."""
+
+    def __init__(self, message: str = "", *, retry_after: int, kind: str) -> None:
+        super().__init__(message, action="log in", code="login_throttled", retry_after=retry_after, kind=kind)
+        self.retry_after = retry_after
+
+
 class ConflictError(ReferatError):
     """Someone else changed the row since it was read (optimistic locking); reload and try again.
 

@@ -205,6 +205,12 @@ audit = Table("council_audit", metadata,
               Column("meeting_id", Integer),
               Column("summary", Text, nullable=False))
 
+login_throttle = Table("council_login_throttle", metadata,  # failed logins per key (council/throttle.py)
+                       Column("key", String(200), primary_key=True),  # "user:<sha256>" | "addr:<address>"
+                       Column("failures", Integer, nullable=False),
+                       Column("last_failure", UTCDateTime, nullable=False),
+                       Column("locked_until", UTCDateTime))
+
 
 @dataclass(frozen=True)
 class Step:
@@ -225,11 +231,16 @@ def _v2(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _v3(conn: Connection) -> None:
+    login_throttle.create(conn, checkfirst=True)  # step 1 of a new database made it already
+
+
 #: the council schema history; append steps, never edit an applied one
 STEPS = [Step(1, "council: users, sessions, committees, meetings, items, attachments, attendance, decisions,"
                  " minutes, approval chain, audit", _v1),
          Step(2, "council: versions on users and memberships (optimistic locking of deactivation and term ends)",
-              _v2)]
+              _v2),
+         Step(3, "council: failed logins per account and client address (throttling)", _v3)]
 SCHEMA_VERSION = STEPS[-1].version
 
 

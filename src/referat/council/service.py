@@ -22,8 +22,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import InvalidInput, NotFound, PermissionDenied
-from . import accounts, agenda, audit, committees
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ..errors import InvalidInput, LoginThrottled, NotFound, PermissionDenied
+from . import accounts, agenda, audit, committees, throttle
 from . import schema as s
 from .accounts import User
 from .agenda import AttachmentInfo, ItemInfo, MeetingInfo
@@ -83,16 +86,39 @@ class Council(Conduct):
         with self._read() as conn:
             return accounts.find_user(conn, username)
 
-    def login(self, username: str, password: str) -> Session:
-        """Check the password and open a session; ``PermissionDenied`` (one message for all failures) if wrong."""
+    def login(self, username: str, password: str, address: str | None = None) -> Session:
+        """Check the password and open a session; ``PermissionDenied`` (one message for all failures) if wrong,
+        ``LoginThrottled`` while the account or the client ``address`` has failed too often (``throttle``:
+        refused before the password is hashed; each lock imposed is written to the audit log)."""
+        attempt = throttle.keys(username, address)
+        now = self.now()
         with self._write() as conn:
-            user = accounts.check_password(conn, self.hasher, username, password)
-            if user is None:
-                raise PermissionDenied("wrong username or password", action="log in", code="login_failed")
-            now = self.now()
-            token = accounts.create_session(conn, user, now, self.session_lifetime)
-            self._audit(conn, user, "session.login", "user", user.id, "logged in")
-            return Session(user, token, accounts.csrf_token(token), now + self.session_lifetime)
+            lock = throttle.locked(conn, attempt, now)
+            if lock is None:
+                user = accounts.check_password(conn, self.hasher, username, password)
+                if user is not None:
+                    throttle.succeeded(conn, username)
+                    token = accounts.create_session(conn, user, now, self.session_lifetime)
+                    self._audit(conn, user, "session.login", "user", user.id, "logged in")
+                    return Session(user, token, accounts.csrf_token(token), now + self.session_lifetime)
+                imposed = throttle.failed(conn, attempt, now)
+                for new in imposed:
+                    self._audit(conn, None, "session.throttled", "login", None,
+                                self._throttle_summary(conn, new, username, address, now))
+                lock = max(imposed, key=lambda x: x.until, default=None)
+        if lock is not None:
+            raise LoginThrottled(f"too many failed logins: try again in {lock.seconds(now)} s",
+                                 retry_after=lock.seconds(now), kind=lock.kind)
+        raise PermissionDenied("wrong username or password", action="log in", code="login_failed")
+
+    @staticmethod
+    def _throttle_summary(conn: Connection, lock: throttle.Lock, username: str, address: str | None,
+                          now: datetime) -> str:
+        """The audit line of a lock; a username is named only if it is an account's (not a typed password)."""
+        known = conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first() is not None
+        who = (f"account {username!r}" if known else "an unknown username") if lock.kind == "account" \
+            else f"client address {address}"
+        return f"logins of {who} locked for {lock.seconds(now)} s after {lock.failures} failed attempts"
 
     def session_user(self, token: str | None) -> User | None:
         """The user of a live session token, None if unknown or expired."""

@@ -3,7 +3,9 @@
 The session token the library issues travels in an HttpOnly, SameSite=Lax
 cookie (Secure when served over https); the database keeps only its hash.
 A wrong username and a wrong password give the same Danish message, so the
-form does not tell which usernames exist.  The login form itself is protected
+form does not tell which usernames exist.  Too many failures for an account
+or from one client address answer 429 with ``Retry-After`` and say in Danish how
+long to wait (``council/throttle.py``).  The login form itself is protected
 against cross-site posting by a double-submit token (a random cookie that the
 form must repeat), since there is no session yet to derive a token from.
 """
@@ -15,8 +17,9 @@ import secrets
 
 from starlette.responses import Response
 
-from ...errors import PermissionDenied
+from ...errors import LoginThrottled, PermissionDenied
 from .core import COOKIE, HOME, Ctx
+from .messages import danish
 
 LOGIN_COOKIE = "referat_login"
 
@@ -51,8 +54,12 @@ def login(ctx: Ctx) -> Response:
         return login_form(ctx, "Formularen er udløbet. Prøv at logge ind igen.", 403, username)
     if not username or not password:
         return login_form(ctx, "Skriv både brugernavn og adgangskode.", 422, username)
-    try:
-        session = ctx.council.login(username, password)
+    try:  # the socket's address: a client sets X-Forwarded-For itself (behind a proxy all share the proxy's)
+        session = ctx.council.login(username, password, ctx.request.client.host if ctx.request.client else None)
+    except LoginThrottled as exc:
+        response = login_form(ctx, danish(exc), 429, username)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except PermissionDenied:
         return login_form(ctx, "Forkert brugernavn eller adgangskode.", 401, username)
     target = _safe_next(ctx.field("naeste")) or HOME.get(session.user.role, "/")

@@ -75,10 +75,20 @@ def quorum(exc: QuorumError) -> str:
             " Beslutningen er ikke registreret.")
 
 
+def wait_words(seconds: int) -> str:
+    """"30 sekunder", "1 minut", "15 minutter" (rounded up to whole minutes from a minute on)."""
+    if seconds < 60:
+        return f"{seconds} sekund" + ("er" if seconds != 1 else "")
+    minutes = -(-seconds // 60)
+    return f"{minutes} minut" + ("ter" if minutes != 1 else "")
+
+
 def permission(exc: PermissionDenied) -> str:
     f = exc.facts
     by_code: dict[str, Callable[[], str]] = {
         "login_failed": lambda: "Forkert brugernavn eller adgangskode.",
+        "login_throttled": lambda: ("For mange forkerte forsøg på at logge ind. Vent "
+                                    f"{wait_words(int(str(f['retry_after'])))}, og prøv så igen."),
         "unknown_user": lambda: "Ukendt bruger. Log ind igen.",
         "deactivated": lambda: f"Kontoen {f['username']} er lukket.",
         "secretariat_only": lambda: ("Det er kun sekretariatet, der kan " + ACTIONS[exc.action] + "."
