@@ -64,13 +64,16 @@ def _store(ctx: click.Context):
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--max-mb", default=100, show_default=True, help="refuse files larger than this")
+@click.option("--max-seconds", default=120.0, show_default=True, help="give up reading a file after this long")
+@click.option("--max-memory-mb", default=2048, show_default=True, help="memory one file may use while read")
 @click.option("-v", "--verbose", is_flag=True, help="print every warning")
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[str, ...], max_mb: int, verbose: bool) -> None:
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], max_mb: int, max_seconds: float, max_memory_mb: int,
+               verbose: bool) -> None:
     """Import minutes/agendas (PDF, HTML, XML, text) from files or folders."""
     store = _store(ctx)
     failed = 0
-    for out in ingest(store, paths, max_bytes=max_mb * 1024 * 1024):
+    for out in ingest(store, paths, max_bytes=max_mb * 1024 * 1024, seconds=max_seconds, memory_mb=max_memory_mb):
         if out.status == "error":
             failed += 1
             click.echo(f"referat: error: {out.error}", err=True)

@@ -1,7 +1,9 @@
 """Import files and folders into a store: the library behind ``referat import``.
 
 Each file is parsed completely before the store is touched, and saved in one
-transaction, so a bad file never damages what is already stored.
+transaction, so a bad file never damages what is already stored.  Files are
+read within a time and memory budget in a worker process (``parse.budget``):
+a hostile file is one error line and the rest of the batch still imports.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from .errors import InputError, ReferatError
 from .model import ImportedMeeting
+from .parse import budget
 from .parse.importer import MAX_BYTES, parse_file
 from .store.base import SaveResult, Store
 
@@ -39,17 +42,23 @@ def expand(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES,
-           flush_every: int = 200, batch: int = 20) -> Iterator[Outcome]:
+           flush_every: int = 200, batch: int = 20, seconds: float | None = budget.SECONDS,
+           memory_mb: int = budget.MEMORY_MB) -> Iterator[Outcome]:
     """Import every file; the search index is brought up to date every ``flush_every`` files and at the end.
 
-    Parsed files are saved ``batch`` at a time through ``Store.save_many`` (one transaction on
-    PostgreSQL); an outcome is reported only once its file is committed, in file order."""
+    Each file is read in a worker within ``seconds`` and ``memory_mb`` (``parse.budget``; ``seconds=None``
+    reads in this process, without budgets).  Parsed files are saved ``batch`` at a time through
+    ``Store.save_many`` (one transaction on PostgreSQL); an outcome is reported only once its file is
+    committed, in file order."""
     store.autoflush = False
     pending: list[tuple[Path, ImportedMeeting | ReferatError]] = []
+    reader = None if seconds is None else budget.BudgetedReader(seconds=seconds, memory_mb=memory_mb)
     try:
         for n, path in enumerate(expand(paths), start=1):
             try:
-                pending.append((path, parse_file(path, max_bytes=max_bytes)))
+                read = parse_file(path, max_bytes=max_bytes) if reader is None else \
+                    reader.read(path, max_bytes=max_bytes)
+                pending.append((path, read))
             except ReferatError as exc:
                 pending.append((path, exc))
             if sum(isinstance(r, ImportedMeeting) for _, r in pending) >= batch:
@@ -59,6 +68,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, max_bytes: int = MAX_BY
                 store.flush()
         yield from _save(store, pending)
     finally:
+        if reader is not None:
+            reader.close()
         store.autoflush = True
         store.flush()
 

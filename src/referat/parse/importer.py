@@ -78,7 +78,10 @@ def parse_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES,
         raise InputError(f"the file is {len(data) / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB")
     fmt = sniff(data)
     parser = choose(data, fmt, None if parsers is None else [p for p in parsers if fmt in p.formats])
-    result: ParseResult = parser.parse(data, name)
+    try:
+        result: ParseResult = parser.parse(data, name)
+    except RecursionError:  # (200,000 nested elements: one error for this file, not the end of a batch)
+        raise InputError(f"this {fmt} file is nested too deeply to read") from None
     if not result.meeting.items:
         raise NotMinutes(f"no agenda items found in this {fmt} file: an attachment or other document, "
                          "not minutes or an agenda")
