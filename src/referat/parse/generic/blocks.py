@@ -209,7 +209,7 @@ def _with_time(start: datetime | None, text: str) -> datetime | None:
     return datetime.combine(base, t or datetime.min.time())
 
 
-class _Header:
+class HeaderReader:
     """Reads the blocks before the first item into the meeting's fields."""
 
     def __init__(self, meeting: Meeting, typo: Typography, content: list[str], warnings: list[str]):
@@ -404,7 +404,7 @@ def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
     starts = [s for s in starts if s.index < sig]
     header = blocks[: starts[0].index]
     toc = next((i for i, b in enumerate(header) if b.cells is None and vocab.toc_heading(b.text)), None)
-    _Header(meeting, typo, content, warnings).read(header if toc is None else header[:toc])
+    HeaderReader(meeting, typo, content, warnings).read(header if toc is None else header[:toc])
     if meeting_hint:
         meeting_hint(meeting)
     sections = _Sections(blocks, typo)

@@ -28,6 +28,7 @@ from .. import xmlutil
 from ..base import ParseResult
 from ..items import Para, build_item
 from . import vocab
+from .blocks import HeaderReader, TextBlock, Typography
 
 NAME = "generic-xml"
 _INT = re.compile(r"^\d{1,4}(?:\.\d{1,3})*\.?$")
@@ -100,9 +101,12 @@ def title_of(rec: etree._Element) -> str:
 def number_of(rec: etree._Element) -> str:
     """The record's printed number: a number-like field of its own or of the nearest enclosing record."""
     for r in (rec, *rec.iterancestors()):
-        for f in own_fields(r):
-            if _has(f, "number") and _INT.match(_value(f)):
-                return _value(f).rstrip(".")
+        fields = [f for f in own_fields(r) if _INT.match(_value(f))]
+        # a field named as a number ("SerialNo", "Punktnummer") before one named as an order ("SortOrder")
+        for kind in ("number", "order"):
+            for f in fields:
+                if _has(f, kind):
+                    return _value(f).rstrip(".")
     return ""
 
 
@@ -237,11 +241,36 @@ def _header(root: etree._Element, items: list[etree._Element], meeting: Meeting)
             meeting.kind = k[0]
             break
     _participants(root, skip, meeting)
+    if not meeting.participants:
+        _printed_header(leaves, meeting)
+
+
+def _printed_header(leaves: list[etree._Element], meeting: Meeting) -> None:
+    """Some exports carry the printed document as one text field beside the records: the lines of
+    its header (up to its table of contents or first item) list the participants."""
+    texts = [e for e in leaves if _has(e, "body") and len(_value(e)) >= 300]
+    if not texts:
+        return
+    lines: list[TextBlock] = []
+    for line in max(texts, key=lambda e: len(_value(e))).itertext():
+        for part in str(line).splitlines():
+            text = " ".join(part.split())
+            if vocab.toc_heading(text) or vocab.item_number(text):
+                break
+            if text:
+                lines.append(TextBlock(text))
+        else:
+            continue
+        break
+    printed = Meeting(municipality="", committee="", kind=meeting.kind)
+    HeaderReader(printed, Typography(lines), [], []).read(lines)
+    meeting.participants = printed.participants
 
 
 def _participants(root: etree._Element, skip: set[etree._Element], meeting: Meeting) -> None:
     recs = [e for e in root.iter() if isinstance(e.tag, str) and not _leaf(e) and e not in skip
-            and _has(e, "participant") and title_of(e) and not any(_has(c, "participant") for c in _elements(e))]
+            and _has(e, "participant") and title_of(e)
+            and not any(_has(c, "participant") and not _leaf(c) for c in _elements(e))]
     at_meeting = [e for e in recs if _context(e, "meeting")]
     seen: set[str] = set()
     for rec in at_meeting or recs:
