@@ -168,6 +168,7 @@ def _harvest(store: Store, source: Source, owner: str, options: Options, portal:
     if answer.status == 304:  # nothing new listed: only what did not end well last time
         todo = [Listed(s.external_id, "", None, s.released, s.closed == "true", "") for s in known.values()
                 if s.status not in SETTLED + ("gone",)]
+        report.count("unchanged", sum(s.status == "ok" for s in known.values()))
     else:
         listed = committee_list(answer.json())
         ids = {m.id for m in listed}

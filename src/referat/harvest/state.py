@@ -15,7 +15,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import HarvestError
@@ -29,7 +29,7 @@ SOURCE_COLUMNS = ("name, municipality, system, location, schedule, enabled, curs
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def stamp(when: datetime | None = None) -> str:
@@ -60,7 +60,7 @@ class Source:
     lease_until: str | None = None
 
     @classmethod
-    def from_row(cls, r: tuple[Any, ...]) -> "Source":
+    def from_row(cls, r: tuple[Any, ...]) -> Source:
         return cls(r[0], r[1], r[2], r[3], int(r[4]), bool(r[5]), json.loads(r[6] or "{}"), r[7], r[8], r[9],
                    r[10], r[11], r[12], int(r[13]), r[14], r[15])
 

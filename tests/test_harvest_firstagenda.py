@@ -1,0 +1,232 @@
+"""Harvesting a FirstAgenda portal: against a real HTTP server on loopback replaying Greve's answers.
+
+Why: the harvester runs unattended for years against ~90 portals; it must land every meeting once,
+do nothing on a re-run, update a meeting in place when its agenda becomes minutes, get through
+503s, time-outs, resets and cut-off bodies, survive SIGKILL and a second harvest at the same time,
+and say when a source goes stale.  Every test runs on SQLite and on a real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from referat.harvest import state
+from referat.harvest.firstagenda import Options
+from referat.harvest.outcome import Report
+from referat.harvest.run import harvest_one, resolve
+from referat.store import open_store
+from referat.store.base import Store
+
+from .backends import BACKENDS, target
+from .replay_firstagenda import GREVE, Portal, Server
+
+MEETINGS = sorted(p.stem for p in GREVE.glob("*.json"))
+FAST = Options(delay=0, backoff=0.01, timeout=5)
+
+
+@pytest.fixture(params=BACKENDS)
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with target(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def store(where: str) -> Iterator[Store]:
+    s = open_store(where)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def cli(where: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from referat.cli import main; main()", "--db", where, *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def harvest(store: Store, url: str, options: Options = FAST) -> Report:
+    source = resolve(store, [url], municipality="Greve")[0]
+    return harvest_one(store, source, options)
+
+
+def by_portal_id(store: Store) -> dict[str, int]:
+    rows = store.transact(lambda tx, _s: tx.execute("SELECT external_id, meeting_id FROM harvest_seen"))
+    return {r[0]: int(r[1]) for r in rows if r[1] is not None}
+
+
+def public_attachment_ids() -> set[str]:
+    ids: set[str] = set()
+    for path in GREVE.glob("*.json"):
+        for item in json.loads(path.read_bytes())["Dagsordenpunkter"]:
+            if not item["Navn"].lower().startswith("lukket"):
+                ids.update(b["Id"] for b in item.get("Bilag") or [])
+    return ids
+
+
+def test_cli_imports_every_meeting_once_and_a_rerun_is_all_unchanged(where: str) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url:
+        first = cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0")
+        assert first.returncode == 0, first.stderr
+        assert "20 new, 0 updated, 0 unchanged, 0 failed" in first.stdout
+        fetched = portal.requested("/api/agenda/dagsorden/")
+        assert sorted(fetched) == MEETINGS and set(fetched.values()) == {1}
+        pdfs = portal.requested("/files/")
+        assert {p.removesuffix(".pdf") for p in pdfs} == public_attachment_ids()
+        assert set(pdfs.values()) == {1}
+        assert portal.log[0][0] in ("/robots.txt", "/")  # the front page (cookie) before the API
+        second = cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0")
+        assert second.returncode == 0, second.stderr
+        assert "0 new, 0 updated, 20 unchanged, 0 failed" in second.stdout
+        assert portal.requested("/api/agenda/dagsorden/") == fetched  # nothing fetched again
+        assert ("/api/agenda/udvalgsliste", 304) in portal.log  # the list asked conditionally
+    with open_store(where) as s:
+        meetings = s.meetings()
+        assert len(meetings) == 20 and {m.municipality for m in meetings} == {"Greve"}
+        assert len(set(by_portal_id(s).values())) == 20
+        status = cli(where, "sources", "status")
+        assert status.returncode == 0 and "greve: ok" in status.stdout
+
+
+def test_agenda_becomes_minutes_of_the_same_meeting(store: Store) -> None:
+    portal = Portal.greve()
+    first = MEETINGS[0]
+    portal.as_agenda(first)
+    with Server(portal) as url:
+        report = harvest(store, url)
+        assert report.counts["new"] == 20 and not report.failed
+        meeting_id = by_portal_id(store)[first]
+        assert store.get(meeting_id).meeting.kind == "dagsorden"
+        portal.as_minutes(first)
+        report = harvest(store, url)
+        assert (report.counts["updated"], report.counts["unchanged"], report.counts["new"]) == (1, 19, 0)
+        assert by_portal_id(store)[first] == meeting_id
+        record = store.get(meeting_id)
+        assert record.meeting.kind == "referat" and any(i.decisions for i in record.meeting.items)
+        assert len(store.meetings()) == 20
+
+
+def test_faults_are_retried_and_reported(store: Store) -> None:
+    portal = Portal.greve()
+    portal.slow_seconds = 1.5
+    for kind in ("503", "503", "reset", "truncate", "slow"):
+        portal.fault(kind)
+    portal.fault("reset", path="/files/")
+    with Server(portal) as url:
+        # (the five faults hit the first meeting one after the other: it needs a sixth attempt)
+        report = harvest(store, url, Options(delay=0, backoff=0.01, timeout=0.5, attempts=6))
+    assert report.counts["new"] == 20 and not report.failed, report.errors
+    assert len(report.retried) == 6
+    text = "\n".join(report.retried)
+    assert "HTTP 503" in text and "timed out" in text and "incomplete" in text
+    assert len(store.meetings()) == 20
+
+
+def test_a_meeting_that_keeps_failing_is_reported_and_taken_next_time(store: Store) -> None:
+    portal = Portal.greve()
+    bad = MEETINGS[3]
+    portal.fault("503", times=100, path=f"/api/agenda/dagsorden/{bad}")
+    with Server(portal) as url:
+        report = harvest(store, url, Options(delay=0, backoff=0.01, timeout=5, attempts=3))
+        assert report.failed and report.counts["failed"] == 1 and report.counts["new"] == 19
+        assert bad in report.errors[0] and "gave up after 3 attempts" in report.errors[0]
+        source = state.find(store, "greve")
+        assert source.failures == 1 and bad in (source.last_error or "")
+        portal.faults.clear()
+        report = harvest(store, url)
+        assert (report.counts["new"], report.counts["unchanged"], report.failed) == (1, 19, False)
+        assert state.find(store, "greve").failures == 0
+    assert len(store.meetings()) == 20
+
+
+def test_a_meeting_that_disappears_is_marked_gone_and_kept(store: Store) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url:
+        harvest(store, url)
+        portal.remove(MEETINGS[5])
+        report = harvest(store, url)
+    assert (report.counts["gone"], report.counts["unchanged"]) == (1, 19)
+    assert state.counts(store, "greve") == {"ok": 19, "gone": 1}
+    assert len(store.meetings()) == 20  # the archive keeps what was published
+
+
+def test_closed_items_attachments_are_never_fetched(store: Store) -> None:
+    portal = Portal.greve()
+    meeting = portal.meetings[MEETINGS[1]]
+    data = json.loads(meeting.body)
+    item = next(i for i in data["Dagsordenpunkter"] if i.get("Bilag"))
+    item["Navn"] = item["Caption"] = "Lukket: " + item["Navn"]
+    closed = {b["Id"] for b in item["Bilag"]}
+    meeting.body = json.dumps(data, ensure_ascii=False).encode()
+    with Server(portal) as url:
+        report = harvest(store, url)
+        fetched = set(portal.requested("/vis/pdf/bilag/"))
+    assert not report.failed and report.attachments == len(fetched) > 0
+    assert closed and not closed & fetched
+    files = store.transact(lambda tx, _s: tx.execute("SELECT external_id, sha256, size FROM harvest_files"))
+    assert {f[0] for f in files} == fetched and all(len(f[1]) == 64 and f[2] > 1000 for f in files)
+
+
+def test_a_killed_harvest_resumes_to_the_same_archive(where: str) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url:
+        command = [sys.executable, "-c", "from referat.cli import main; main()", "--db", where, "harvest", url,
+                   "--municipality", "Greve", "--delay", "0.03", "--no-attachments"]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while sum(portal.requested("/api/agenda/dagsorden/").values()) < 8 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        with open_store(where) as s:
+            done = set(by_portal_id(s))
+            assert 0 < len(done) < 20 and len(s.meetings()) == len(done)
+        before = portal.requested("/api/agenda/dagsorden/")
+        again = cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0", "--no-attachments")
+        assert again.returncode == 0, again.stdout + again.stderr
+        refetched = portal.requested("/api/agenda/dagsorden/") - before
+        assert not set(refetched) & done  # what was saved is not fetched again
+    with open_store(where) as s:
+        assert len(s.meetings()) == 20 and len(set(by_portal_id(s).values())) == 20
+
+
+def test_two_harvests_at_once_never_duplicate(where: str) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url:
+        assert cli(where, "sources", "add", "greve", url, "--municipality", "Greve").returncode == 0
+        command = [sys.executable, "-c", "from referat.cli import main; main()", "--db", where, "harvest", "greve",
+                   "--delay", "0.01", "--no-attachments"]
+        procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    text = "".join(o for o, _ in outs)
+    assert "busy" in text or text.count("20 new") == 1, text
+    assert sum(portal.requested("/api/agenda/dagsorden/").values()) == 20
+    with open_store(where) as s:
+        assert len(s.meetings()) == 20 and len(set(by_portal_id(s).values())) == 20
+
+
+def test_a_source_that_stops_answering_is_stale(where: str) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url:
+        assert cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0", "--no-attachments"
+                   ).returncode == 0
+    assert cli(where, "sources", "status").returncode == 0
+    with open_store(where) as s:  # the last success long ago, for an hourly source
+        s.transact(lambda tx, _s: tx.execute("UPDATE harvest_sources SET last_success=?",
+                                             ("2020-01-01T00:00:00+00:00",)))
+    failed = cli(where, "harvest", "greve", "--delay", "0", "--attempts", "1", "--timeout", "1")  # server gone
+    assert failed.returncode == 1 and "FAILED" in failed.stdout and "Traceback" not in failed.stderr
+    status = cli(where, "sources", "status")
+    assert status.returncode == 1
+    assert "greve: STALE (no success since 2020-01-01" in status.stdout and "last error" in status.stdout
