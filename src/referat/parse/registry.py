@@ -96,6 +96,7 @@ BUILTIN: tuple[ModuleParser, ...] = (
     ModuleParser(_P + "generic.html", ("html",), generic=True),
     ModuleParser(_P + "generic.docx", ("docx",), generic=True),
     ModuleParser(_P + "generic.xml", ("xml",), generic=True),
+    ModuleParser(_P + "generic.text", ("text",), generic=True),
 )
 
 
