@@ -325,7 +325,8 @@ def parse(data: bytes, name: str) -> ParseResult:
     sig = next((i for i, ln in enumerate(lines) if SIGNATURE_PAGE.match(ln.text.strip())), len(lines))
     items = _find_items(doc, sig)
     if not items:
-        raise NotMinutes("no agenda items found in this PDF: not minutes or an agenda in a layout referat knows")
+        raise NotMinutes("no agenda items found in this PDF: an attachment or other document with no agenda items, "
+                         "or minutes in a layout referat does not know")
     meeting = Meeting(municipality=municipality.detect(full_text, name), committee="", kind="referat")
     content: list[str] = []
     warnings: list[str] = []
@@ -347,6 +348,35 @@ def parse(data: bytes, name: str) -> ParseResult:
             public_part = part
     if toc and len(toc) != len(items):
         warnings.append(f"the table of contents lists {len(toc)} items but {len(items)} item headings were found")
+    _refuse_what_is_not_a_meeting(meeting)
     _signatories(lines[sig + 1:], meeting, content, warnings)
     return ParseResult(meeting=meeting, content=content, pages=npages, warnings=warnings)
+
+
+#: section roles only an agenda item carries (a report's chapters have "Formål" or "Lovgrundlag" too)
+_ITEM_ROLES = frozenset({"summary", "presentation", "recommendation", "decision", "deciding_body", "case_history",
+                         "previous_treatment", "endorsement"})
+
+
+def _refuse_what_is_not_a_meeting(meeting: Meeting) -> None:
+    """Numbered chapters are not agenda items, and one item's own PDF is not its meeting.
+
+    A report or programme attached to a case numbers its chapters like items ("1. Forord"), but none of them
+    carries what an agenda item has: a case id, a typed section, a recommendation or a decision.  A case
+    system's per-item PDF (eDoc prints each item again on its own) has no meeting header at all; its one item
+    names the meeting only in its decision heading.  Stored as a meeting it would take the place of the whole
+    minutes (same committee, day, kind and format), so both are refused, saying what they are.
+    """
+    items = meeting.items
+    if not any(i.case_ids or i.decisions or i.recommendation or any(s.role in _ITEM_ROLES for s in i.sections)
+               for i in items):
+        raise NotMinutes(f"an attachment or other document with no agenda items: its {len(items)} numbered "
+                         "headings carry no case id, recommendation, decision or case section")
+    if len(items) == 1 and not meeting.committee and meeting.start is None:
+        item = items[0]
+        decision = next((d for d in item.decisions if d.body or d.date), None)
+        where = f" of {decision.body}" if decision and decision.body else ""
+        when = f" on {decision.date:%d-%m-%Y}" if decision and decision.date else ""
+        raise NotMinutes(f"the document of one agenda item (punkt {item.number}{where}{when}), not of a "
+                         "meeting: import the meeting's folder or its whole minutes")
 
