@@ -43,7 +43,7 @@ def _dataclass_names(tp: type) -> tuple[str, ...] | None:
 
 
 def _plain(value: Any) -> Any:
-    tp = type(value)
+    tp: type = type(value)
     if tp in _AS_IS:
         return value
     names = _dataclass_names(tp)
@@ -89,7 +89,7 @@ def _build(tp: Any, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if tp is date:
         return date.fromisoformat(value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         kwargs = {name: _build(hint, value[name]) for name, hint in _fields(tp) if name in value}
         return tp(**kwargs)
     return value

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from ..errors import InvalidInput, NotFound
 from . import schema as s
+from .db import new_id
 
 ROLES = ("secretary", "member", "public")
 SESSION_LIFETIME = timedelta(hours=8)
@@ -72,9 +73,9 @@ def create_user(conn: Connection, hasher: PasswordHasher, username: str, name: s
     if conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first():
         raise InvalidInput(f"the username {username!r} is taken", code="user.username_taken", username=username)
     hashed = hash_password(hasher, password) if password is not None else None
-    uid = conn.execute(s.users.insert().values(username=username, name=name.strip(), role=role,
-                                               password_hash=hashed, active=True, created_at=now)).inserted_primary_key
-    return User(int(uid[0]), username, name.strip(), role)
+    uid = new_id(conn.execute(s.users.insert().values(username=username, name=name.strip(), role=role,
+                                                      password_hash=hashed, active=True, created_at=now)))
+    return User(uid, username, name.strip(), role)
 
 
 def hash_password(hasher: PasswordHasher, password: str) -> str:

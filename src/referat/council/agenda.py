@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +28,7 @@ from ..model import CaseId, Section
 from ..vocab.caseids import parse_case_id
 from . import schema as s
 from .committees import Committee, get_committee
+from .db import new_id
 from .locking import is_locked, versioned_update
 from .templates import get_template
 
@@ -102,9 +105,9 @@ def create_meeting(conn: Connection, committee_id: int, start: datetime, *, titl
     get_committee(conn, committee_id)
     if end is not None and end < start:
         raise InvalidInput("the meeting ends before it starts", code="meeting.ends_before_start")
-    return int(conn.execute(s.meetings.insert().values(
+    return new_id(conn.execute(s.meetings.insert().values(
         committee_id=committee_id, title=title, place=place, start=start, end=end, version=1,
-        created_at=now)).inserted_primary_key[0])
+        created_at=now)))
 
 
 MEETING_FIELDS = ("title", "place", "start", "end")
@@ -163,11 +166,11 @@ def add_item(conn: Connection, meeting_id: int, title: str, *, number: str | Non
     texts = dict(sections or {})
     if any(x.role == "deciding_body" for x in blank) and "deciding_body" not in texts:
         texts["deciding_body"] = deciding_body or committee.name
-    return int(conn.execute(s.items.insert().values(
+    return new_id(conn.execute(s.items.insert().values(
         meeting_id=meeting_id, position=position, number=number, title=title.strip(),
         closed_title=(closed_title or NEUTRAL_TITLE).strip(), public=public, case_ids=_case_ids(case_ids),
         sections=_apply_sections(blank, texts), deciding_body=deciding_body or committee.name,
-        version=1)).inserted_primary_key[0])
+        version=1)))
 
 
 ITEM_FIELDS = ("title", "number", "public", "closed_title", "case_ids", "sections", "deciding_body")
@@ -180,9 +183,10 @@ def update_item(conn: Connection, item_id: int, read_version: int, changes: dict
                            fields=sorted(unknown))
     values = dict(changes)
     if "case_ids" in values:
-        values["case_ids"] = _case_ids(list(values["case_ids"]))  # type: ignore[arg-type]
+        values["case_ids"] = _case_ids(list(cast(Iterable[str], values["case_ids"])))
     if "sections" in values:
-        values["sections"] = _apply_sections(get_item(conn, item_id).sections, dict(values["sections"]))  # type: ignore[arg-type]
+        sections = cast(Mapping[str, str], values["sections"])
+        values["sections"] = _apply_sections(get_item(conn, item_id).sections, dict(sections))
     if "title" in values and not str(values["title"]).strip():
         raise InvalidInput("an item needs a title", code="item.title_missing")
     if "number" in values:
@@ -220,8 +224,9 @@ def _attachments(conn: Connection, item_ids: list[int]) -> dict[int, list[Attach
                         .where(a.item_id.in_(item_ids)).order_by(a.item_id, a.position)).mappings()
     out: dict[int, list[AttachmentInfo]] = {}
     for r in rows:
-        out.setdefault(r["item_id"], []).append(AttachmentInfo(**{k: (bool(v) if isinstance(v, int) and k in (
-            "recommended", "not_for_publication", "public") else v) for k, v in r.items()}))
+        fields: dict[str, Any] = {k: (bool(v) if isinstance(v, int) and k in (
+            "recommended", "not_for_publication", "public") else v) for k, v in r.items()}
+        out.setdefault(r["item_id"], []).append(AttachmentInfo(**fields))
     return out
 
 
@@ -274,10 +279,10 @@ def add_attachment(conn: Connection, item_id: int, title: str, filename: str, da
     digest = store_blob(conn, data, now)
     position = int(conn.execute(select(func.coalesce(func.max(s.attachments.c.position), 0))
                                 .where(s.attachments.c.item_id == item_id)).scalar() or 0) + 1
-    aid = int(conn.execute(s.attachments.insert().values(
+    aid = new_id(conn.execute(s.attachments.insert().values(
         item_id=item_id, position=position, title=title.strip(), filename=filename, media_type=media_type,
         sha256=digest, recommended=recommended, not_for_publication=not_for_publication, public=public,
-        created_at=now)).inserted_primary_key[0])
+        created_at=now)))
     return next(a for a in _attachments(conn, [item_id])[item_id] if a.id == aid)
 
 

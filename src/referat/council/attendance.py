@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from ..errors import InvalidInput, NotFound
 from . import schema as s
 from .committees import Membership, memberships
+from .db import new_id
 
 KINDS = ("present", "absent", "arrived", "left", "inhabil", "substitute")
 NEEDS_ITEM = ("arrived", "left", "inhabil")
@@ -177,6 +178,6 @@ def record(conn: Connection, meeting_id: int, membership_id: int, kind: str, *, 
     elif person.role == "substitute" and kind in ("present", "absent"):
         raise InvalidInput(f"{person.name} is a substitute: call them in for a member instead",
                            code="attendance.substitute_present", name=person.name)
-    return int(conn.execute(s.attendance.insert().values(
+    return new_id(conn.execute(s.attendance.insert().values(
         meeting_id=meeting_id, membership_id=membership_id, kind=kind, item_id=item_id,
-        for_membership_id=for_membership_id, note=note, recorded_at=now)).inserted_primary_key[0])
+        for_membership_id=for_membership_id, note=note, recorded_at=now)))

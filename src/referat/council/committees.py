@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from ..errors import InvalidInput, NotFound
 from . import schema as s
+from .db import new_id
 from .templates import get_template, template_for
 
 MEMBERSHIP_ROLES = ("chair", "vice_chair", "member", "substitute")
@@ -72,8 +73,8 @@ def create_committee(conn: Connection, municipality: str, name: str, template: s
     if exists:
         raise InvalidInput(f"{municipality} already has a committee named {name!r}", code="committee.name_taken",
                            municipality=municipality, name=name)
-    cid = conn.execute(s.committees.insert().values(municipality=municipality.strip(), name=name.strip(),
-                                                    template=template, created_at=now)).inserted_primary_key[0]
+    cid = new_id(conn.execute(s.committees.insert().values(municipality=municipality.strip(), name=name.strip(),
+                                                           template=template, created_at=now)))
     return Committee(int(cid), municipality.strip(), name.strip(), template)
 
 
@@ -117,9 +118,9 @@ def add_membership(conn: Connection, committee_id: int, user_id: int, role: str,
     if overlap:
         raise InvalidInput("the user already has a membership of this committee in that term",
                            code="membership.overlap")
-    return int(conn.execute(s.memberships.insert().values(
+    return new_id(conn.execute(s.memberships.insert().values(
         committee_id=committee_id, user_id=user_id, role=role, party=party, term_from=term_from,
-        term_to=term_to)).inserted_primary_key[0])
+        term_to=term_to)))
 
 
 def memberships(conn: Connection, committee_id: int, on: date | None = None) -> list[Membership]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import canonical
-from ..errors import InvalidInput, PermissionDenied
+from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..model import ImportedMeeting
 from ..render.signatures import Signature
 from ..store.base import SaveResult
@@ -27,6 +27,8 @@ from .base import CouncilBase, is_secretary
 from .committees import ROLE_LABELS, Membership
 from .decisions import DecisionInfo, Dissent, Vote
 from .locking import ensure_open, is_locked, versioned_update
+from .minutes import ChainReport, Link  # by name: the method ``minutes`` hides the module in the class
+from .signing import Recorded
 
 
 @dataclass
@@ -36,7 +38,7 @@ class MinutesView:
     record: ImportedMeeting
     content_hash: str
     approved: bool
-    links: list[minutes.Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
 
 
@@ -149,32 +151,61 @@ class Conduct(CouncilBase):
                                    code="did_not_attend", name=who.name)
         return who, mine[0]
 
-    def approve(self, actor: User | None, meeting_id: int, content_hash: str) -> minutes.Link:
+    def approve(self, actor: User | None, meeting_id: int, content_hash: str) -> Link:
         """"Godkendt": the acting member signs the minutes whose hash they read (``MinutesView.content_hash``).
         The first approval freezes the minutes; a changed text since reading raises ``ConflictError``."""
         with self._write() as conn:
             who, member = self._signer(conn, actor, meeting_id)
-            link = minutes.approve(conn, meeting_id, who.id, who.name, member.party, ROLE_LABELS.get(member.role),
+            link = minutes.approve(conn, self.signer, meeting_id, who.id, who.name, member.party,
+                                   ROLE_LABELS.get(member.role),
                                    content_hash, self.now())
             self._audit(conn, who, "minutes.approve", "meeting", meeting_id,
                         f"Godkendt by {member.label}: content {link.content_hash[:12]}…, link {link.link_hash[:12]}…",
                         meeting_id)
             return link
 
-    def add_correction(self, actor: User | None, meeting_id: int, item_number: str, text: str) -> minutes.Link:
+    def add_correction(self, actor: User | None, meeting_id: int, item_number: str, text: str) -> Link:
         """A dated addition to approved minutes (the only change they take); it joins the hash chain."""
         with self._write() as conn:
             who = self._secretary(conn, actor, "add corrections to the minutes")
-            link = minutes.add_correction(conn, meeting_id, who.id, who.name, item_number, text, self.now())
+            link = minutes.add_correction(conn, self.signer, meeting_id, who.id, who.name, item_number, text,
+                                          self.now())
             self._audit(conn, who, "minutes.correct", "meeting", meeting_id,
                         f"Tilføjelse to item {item_number}: {text.strip()[:80]}", meeting_id)
             return link
 
-    def verify(self, meeting_id: int) -> minutes.ChainReport:
-        """Recompute the approval chain of a meeting (anyone may: it reveals hashes and signers only)."""
+    def verify(self, meeting_id: int) -> ChainReport:
+        """Recompute the approval chain of a meeting, its signatures and its entries recorded outside the
+        database, and the published copy in the archive (anyone may: it reveals hashes and signers only)."""
         with self._read() as conn:
             agenda.get_meeting(conn, meeting_id)
-            return minutes.verify(conn, meeting_id)
+            report = minutes.verify(conn, meeting_id, self.signer)
+            archive_id = conn.execute(select(s.meetings.c.minutes_archive_id)
+                                      .where(s.meetings.c.id == meeting_id)).scalar()
+        published = [r for r in self.signer.recorded(meeting_id) if r.kind == "published"]
+        if published:
+            self._check_published(report, archive_id, published[-1].document_sha256 or "")
+        return report
+
+    def _check_published(self, report: ChainReport, archive_id: int | None, signed: str) -> None:
+        """The archive's copy of the minutes must be the document last published (its hash signed and recorded
+        outside the database), recomputed from what the archive holds now, not from the hash it names."""
+        if archive_id is None:
+            report.fail(minutes.PUBLISHED_COPY, "the minutes were published (signed and recorded), but the meeting"
+                                                " no longer names its copy in the archive")
+            return
+        try:
+            stored = self.store.get(archive_id)
+        except NotFound:
+            report.fail(minutes.PUBLISHED_COPY, f"the published copy (archive meeting {archive_id}) is missing")
+            return
+        found = publish.finish(stored).document.sha256
+        if found != signed:
+            report.fail(minutes.PUBLISHED_COPY, f"the published copy (archive meeting {archive_id}) was changed:"
+                                                f" it hashes to {found[:12]}…, the published document was"
+                                                f" {signed[:12]}…")
+        else:
+            report.published = found
 
     def signatures(self, meeting_id: int) -> list[Signature]:
         """The approvals as the renderer's ``Signature`` objects (name, party, role, time, content hash)."""
@@ -198,13 +229,17 @@ class Conduct(CouncilBase):
             if not is_locked(conn, meeting_id):
                 raise InvalidInput("the minutes are not approved yet; they are published after the first approval",
                                   code="minutes.unapproved_publish")
-            report = minutes.verify(conn, meeting_id)
+            report = minutes.verify(conn, meeting_id, self.signer)
             if not report.ok:
                 raise InvalidInput(f"the approval chain is broken, the minutes are not published: {report.problem}",
                                   code="minutes.chain_broken", problem=report.problem)
             record = canonical.loads(minutes.current_text(conn, meeting_id))
             record = publish.finish(publish.public_record(record, meeting), minutes.signatures(conn, meeting_id))
-        return self._published(actor, meeting_id, "minutes", record)
+            head = report.links[-1]
+        result = self._published(actor, meeting_id, "minutes", record)
+        # what the archive now shows is signed and recorded outside the database, with the chain head it shows
+        self.signer.record(Recorded(meeting_id, head.seq, "published", head.link_hash, record.document.sha256))
+        return result
 
     def _published(self, actor: User | None, meeting_id: int, what: str, record: ImportedMeeting) -> SaveResult:
         # The archive store writes on its own connection: never while we hold a write transaction.

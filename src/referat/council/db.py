@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -63,3 +63,11 @@ def read_only(engine: Engine) -> Iterator[Connection]:
         conn = conn.execution_options(council_read_only=True)
         with conn.begin():
             yield conn
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT made."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise StoreError("the database gave no id for the new row")
+    return int(key[0])

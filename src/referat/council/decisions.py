@@ -22,6 +22,7 @@ from ..model import OUTCOMES
 from . import schema as s
 from .attendance import QUORUM_RULE, Attendance
 from .committees import Membership
+from .db import new_id
 
 CHOICES = ("for", "against", "abstain")
 CHOICE_LABELS = {"for": "For stemte", "against": "Imod stemte", "abstain": "Undlod at stemme"}
@@ -153,8 +154,8 @@ def add_dissent(conn: Connection, item_id: int, membership_id: int, text: str, a
     if get_decision(conn, item_id) is None:
         raise InvalidInput(f"item {number} has no decision yet: a dissent is recorded against a decision",
                            code="dissent.no_decision", item=number)
-    did = int(conn.execute(s.dissents.insert().values(item_id=item_id, membership_id=membership_id, text=text,
-                                                      recorded_at=now)).inserted_primary_key[0])
+    did = new_id(conn.execute(s.dissents.insert().values(item_id=item_id, membership_id=membership_id, text=text,
+                                                      recorded_at=now)))
     return next(d for d in dissents(conn, item_id) if d.id == did)
 
 

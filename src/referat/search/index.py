@@ -19,14 +19,15 @@ import re
 import shutil
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import tantivy
 
-from ..errors import IndexBudgetExceeded, QueryError, StoreError
+from ..errors import IndexBudgetExceeded, IndexDamaged, QueryError, StoreError
 from .analyzer import compound_parts, expansions, stem, words
 from .documents import FACET_FIELDS, case_token
 from .indexing import ItemRow
@@ -93,8 +94,21 @@ def _kept(cache: OrderedDict[K, tantivy.Query], key: K, make: Callable[[], tanti
     return found
 
 
+#: what tantivy's errors say when the index's files are damaged, not the query
+DAMAGE = ("IO error", "IoError", "corrupt", "Corrupt", "Failed to open file", "magic", "Unsupported", "Invalid")
+
+
+def damaged(path: Path | None, exc: BaseException) -> IndexDamaged:
+    """The one line a damaged index gives (tantivy panics or raises deep in a segment)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return IndexDamaged(f"the search index {path or '(in memory)'} is damaged ({first}); run 'referat reindex'"
+                        " to rebuild it from the stored meetings")
+
+
 class SearchIndex:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, fresh: bool = False) -> None:
+        """The index in ``path`` (in memory for None); ``fresh`` throws away what is there first (``referat
+        reindex`` of a damaged index)."""
         self.schema = _schema()
         # (OrderedDict: the oldest entry leaves in constant time, see ``snippets.ItemSnippets``)
         self._compiled: OrderedDict[tuple[Query, IndexFilters], tantivy.Query] = OrderedDict()
@@ -108,6 +122,8 @@ class SearchIndex:
             if path is None:
                 self.index = tantivy.Index(self.schema)
             else:
+                if fresh and path.exists():
+                    shutil.rmtree(path)
                 path.mkdir(parents=True, exist_ok=True)
                 try:
                     self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
@@ -119,7 +135,11 @@ class SearchIndex:
                     self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
                     self.rebuilt = True
         except ValueError as exc:
-            raise StoreError(f"cannot open the search index {path}: {exc}") from None
+            raise damaged(path, exc) from None
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise damaged(path, exc) from None
         self.path = path
         self.index.register_tokenizer(WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
@@ -197,7 +217,8 @@ class SearchIndex:
         return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
 
     def _phrase(self, field: str, tokens: list[str], boost: float = 1.0) -> tantivy.Query:
-        q = tantivy.Query.phrase_query(self.schema, field, tokens)
+        words: list[str | tuple[int, str]] = [*tokens]  # (the stub's list is invariant)
+        q = tantivy.Query.phrase_query(self.schema, field, words)
         return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
 
     def _prefix(self, field: str, prefix: str, boost: float) -> tantivy.Query:
@@ -311,8 +332,24 @@ class SearchIndex:
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher over the last commit, by this or any other process."""
-        self._sync()
-        return self.index.searcher()
+        with self.guard():
+            self._sync()
+            return self.index.searcher()
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Reading the index: a damaged segment (tantivy panics, or an IO error) is one ``IndexDamaged`` line
+        naming the fix, not a PanicException (CLI) or a 500 (portal)."""
+        try:
+            yield
+        except ValueError as exc:
+            if not any(mark in str(exc) for mark in DAMAGE):
+                raise
+            raise damaged(self.path, exc) from None
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise damaged(self.path, exc) from None
 
     def _sync(self) -> None:
         """Reload the searcher and forget compiled queries (their word continuations) when the index changed.
@@ -339,9 +376,15 @@ class SearchIndex:
         if sort not in SORTS:
             raise QueryError(f"unknown sort order {sort!r}")
         try:
-            compiled = self.compile(query, filters)
+            with self.guard():
+                compiled = self.compile(query, filters)
         except ValueError as exc:
             raise QueryError(f"cannot search for {query.text!r}: {exc}") from None
+        with self.guard():
+            return self._search(compiled, limit=limit, offset=offset, count=count, sort=sort)
+
+    def _search(self, compiled: tantivy.Query, *, limit: int, offset: int, count: bool,
+                sort: str) -> tuple[int | None, list[tuple[int, float]]]:
         searcher = self.searcher()
         if sort == "date":
             result = searcher.search(compiled, limit=limit, offset=offset, count=count, order_by_field="day",
@@ -351,7 +394,7 @@ class SearchIndex:
         addresses = [address for _, address in result.hits]
         ids = searcher.fast_field_values("item_id", addresses) if addresses else []
         hits = []
-        for (key, _), item_id in zip(result.hits, ids):
-            hits.append((int(item_id), float(key) if sort == "relevance" else 0.0))
-        return (result.count if count else None), hits
+        for (key, _), item_id in zip(result.hits, ids, strict=False):
+            hits.append((int(cast(int, item_id)), float(key) if sort == "relevance" else 0.0))
+        return (result.count if count else None), hits  # type: ignore[attr-defined]  # (not in the stub)
 

@@ -22,10 +22,10 @@ from .migrations import MigrationReport
 from .people import PeopleReads
 
 if TYPE_CHECKING:
-    from .harvestdb import Tx
     from ..search.facets import Facets
     from ..search.index import SearchIndex
     from .aside import SetAside
+    from .harvestdb import Tx
 
 
 T = TypeVar("T")
@@ -141,7 +141,7 @@ class Store(PeopleReads, ABC):
         (PostgreSQL: one transaction); a failure may leave any prefix of ``records`` saved, never half a meeting."""
         return [self.save(record) for record in records]
 
-    def transact(self, work: "Callable[[Tx, Callable[[ImportedMeeting], SaveResult]], T]") -> T:
+    def transact(self, work: Callable[[Tx, Callable[[ImportedMeeting], SaveResult]], T]) -> T:
         """Run ``work`` in one write transaction and return what it returns: it gets the transaction
         (``store.harvestdb.Tx``, for the harvester's state tables) and a ``save`` that stores a record
         in it as ``save`` does.  Everything ``work`` wrote commits together or not at all."""
@@ -221,16 +221,16 @@ class Store(PeopleReads, ABC):
         """Rebuild the search index from the stored items (``referat reindex``); returns items indexed."""
         raise NotImplementedError
 
-    def set_aside(self) -> "list[SetAside]":
+    def set_aside(self) -> list[SetAside]:
         """Meetings left out of the search index because their update failed or ran over budget
         (``store.aside``; ``referat doctor`` lists them), oldest first."""
         return []
 
-    def search_index(self) -> "SearchIndex | None":
+    def search_index(self) -> SearchIndex | None:
         """The search index, up to date for reading (PostgreSQL catches up with the change log first)."""
         return getattr(self, "index", None)
 
-    def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> "Facets":
+    def facets(self, query: Query, filters: SearchFilters = SearchFilters()) -> Facets:
         """Facet counts (municipality, committee, year, outcome, KLE group, person) of everything ``query`` matches."""
         from ..search.facets import Facets, facet_counts
 
@@ -239,7 +239,7 @@ class Store(PeopleReads, ABC):
             return Facets()
         return facet_counts(index, query, index_filters(filters))
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

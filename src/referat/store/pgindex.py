@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,11 @@ import psycopg
 from ..errors import StoreError
 from ..model import CaseId
 from ..search.index import SearchIndex
-from ..settings import Settings
 from ..search.indexing import ItemRow
+from ..settings import Settings
 from .aside import apply_guarded
-from .pgconn import Connections
 from .freshrows import FreshRows
+from .pgconn import Connections
 
 #: advisory lock key serialising sequence numbers of ``index_log`` ("referat-index-log")
 LOG_LOCK = 0x7265666572617431
@@ -64,17 +65,21 @@ def index_root(option: str | Path | None = None) -> Path:
     return Settings.from_env().index_root()
 
 
+def _rows(meeting_ids: list[int], conn: psycopg.Connection[Any]) -> list[Any]:
+    return conn.execute(ROWS_SQL, (meeting_ids,)).fetchall()
+
+
 class LogIndex:
     """One process's index of one archive, and how far along the archive's change log it is."""
 
-    def __init__(self, connections: Connections, folder: Path) -> None:
+    def __init__(self, connections: Connections, folder: Path, *, fresh: bool = False) -> None:
         self.connections = connections
         self.folder = folder
-        self.index = SearchIndex(folder)
+        self.index = SearchIndex(folder, fresh=fresh)  # (a missing folder comes back empty: its mark is 0)
         self.fresh = FreshRows()  # rows this process saved, for indexing them without a read
         self._lock = threading.Lock()
         self.applied = 0 if self.index.rebuilt else self._read_mark()
-        top = int(self.conn.execute("SELECT coalesce(max(seq), 0) FROM index_log").fetchone()[0])
+        top = int((self.conn.execute("SELECT coalesce(max(seq), 0) FROM index_log").fetchone() or (0,))[0])
         if top < self.applied:  # the database was restored to an earlier state: this index is ahead of it
             self.index.clear()
             self._write_mark(0)
@@ -113,8 +118,7 @@ class LogIndex:
                     # a version this process saved is indexed from the rows it wrote (``freshrows``)
                     kept = {m: rows for m, (seq, rows) in fresh.items() if last.get(m) == seq}
                     unread = [m for m in last if m not in kept]
-                    rows = self.connections.retrying(
-                        lambda conn: conn.execute(ROWS_SQL, (unread,)).fetchall()) if unread else []
+                    rows = self.connections.retrying(partial(_rows, unread)) if unread else []
                 except psycopg.Error as exc:
                     raise StoreError(f"cannot read the PostgreSQL change log: {exc}") from None
                 by_meeting: dict[int, list[tuple[int, ItemRow]]] = {m: kept.get(m, []) for m in last}
@@ -122,7 +126,7 @@ class LogIndex:
                     by_meeting[int(r[1])].append((int(r[0]), ItemRow(
                         position=r[2], number=r[3], title=r[4], public=bool(r[5]), outcome=r[6],
                         date=r[7].isoformat() if r[7] else None, municipality=r[8], committee=r[9], text=r[10],
-                        case_ids=[CaseId(v, s) for v, s in zip(r[12], r[13])],
+                        case_ids=[CaseId(v, s) for v, s in zip(r[12], r[13], strict=False)],
                         persons=r[11].split("\n") if r[11] else [])))
                 # a meeting whose update fails or runs over budget is set aside, not retried (``aside``)
                 indexed, put_aside = apply_guarded(self.index, list(by_meeting.items()))

@@ -181,7 +181,7 @@ class BatchWriter:
         cur = self.cur
         ids = [r[0] for r in cur.execute("SELECT nextval(pg_get_serial_sequence('items', 'id'))"
                                          " FROM generate_series(1, %s)", (len(self.items),)).fetchall()]
-        cases = []
+        cases: list[tuple[object, ...]] = []
         with cur.copy(f"COPY items({ITEM_COLUMNS}) FROM STDIN") as copy:
             for item_id, (meeting_id, row) in zip(ids, self.items, strict=False):
                 copy.write_row((item_id, meeting_id, row.position, clean(row.number), clean(row.title), row.public,

@@ -101,7 +101,8 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
          Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
               " meeting participants for the person facet", STEP2, run=_backfill_persons),
          Step(3, STEP_DESCRIPTION, POSTGRES_STEP, run=lambda conn: PEOPLE.backfill(conn.cursor())),
-         Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP, run=lambda conn: PEOPLE.api.backfill(conn.cursor())),
+         Step(4, apiindex.STEP_DESCRIPTION, apiindex.POSTGRES_STEP,
+              run=lambda conn: PEOPLE.api.backfill(conn.cursor())),
          Step(5, blobs.STEP_DESCRIPTION, blobs.POSTGRES_STEP),
          Step(6, treatrefs.STEP_DESCRIPTION, treatrefs.POSTGRES_STEP,
               run=lambda conn: PEOPLE.refs.backfill(conn.cursor())),
@@ -161,7 +162,8 @@ def _day(value: date | None) -> datetime | None:
 
 
 class PostgresStore(Store):
-    def __init__(self, url: str, *, autoflush: bool = True, index_dir: str | Path | None = None) -> None:
+    def __init__(self, url: str, *, autoflush: bool = True, index_dir: str | Path | None = None,
+                 rebuild_index: bool = False) -> None:
         self.url = url
         self._autoflush = True
         self.snippets = ItemSnippets()
@@ -169,8 +171,12 @@ class PostgresStore(Store):
         self.connections = Connections(url, redact(url))
         try:
             self.migration = migrate(_Target(self.conn), STEPS)
-            self.archive_id = str(self.conn.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
-            self.log_index = LogIndex(self.connections, index_root(index_dir) / f"pg-{self.archive_id}")
+            row = self.conn.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()
+            if row is None:
+                raise StoreError(f"the PostgreSQL store {redact(url)} has no archive id")
+            self.archive_id = str(row[0])
+            self.log_index = LogIndex(self.connections, index_root(index_dir) / f"pg-{self.archive_id}",
+                                      fresh=rebuild_index)
         except psycopg.Error as exc:
             self.connections.close()
             raise StoreError(f"cannot migrate the PostgreSQL store {redact(url)}: {exc}") from None

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import canonical
-from ..errors import NotFound, StoreError
+from ..errors import DiskFull, NotFound, StoreError
 from ..model import CaseId, ImportedMeeting
 from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
@@ -126,12 +126,36 @@ class _Target(MigrationTarget):
 CACHE_KIB = 65_536
 #: WAL pages between checkpoints during a bulk import (4 KiB each: the WAL grows to ~400 MiB at most)
 BULK_CHECKPOINT_PAGES = 100_000
+#: the file in the index folder naming the archive it belongs to (``SQLiteStore._index_belongs``)
+ARCHIVE_MARK = "referat-archive"
 #: how long replaced items stay readable after the index switched to their successors
 RETIRED_GRACE_SECONDS = 30.0
 
 
+def _undo(db: sqlite3.Connection, path: str, exc: BaseException) -> None:
+    """Roll back a failed transaction; a full disk becomes one ``DiskFull`` line.  (SQLite has rolled back
+    by itself after SQLITE_FULL, and ROLLBACK then raised "cannot rollback", hiding the cause behind 45
+    lines of traceback.)"""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # (what failed is raised)
+    if isinstance(exc, sqlite3.OperationalError) and full(exc):
+        raise DiskFull(f"the disk is full: {path} cannot grow, nothing of the last batch was saved;"
+                       " free space and import again") from None
+
+
+def full(exc: BaseException) -> bool:
+    """Did ``exc`` come from a full disk (SQLite's SQLITE_FULL, or the index's ENOSPC)?"""
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc) \
+        or "No space left" in str(exc) or getattr(exc, "errno", None) == 28
+
+
 class SQLiteStore(Store):
-    def __init__(self, path: str | Path, *, autoflush: bool = True) -> None:
+    def __init__(self, path: str | Path, *, autoflush: bool = True, rebuild_index: bool = False) -> None:
+        """``rebuild_index``: throw the search index away unread (``referat reindex``, also of a damaged index)
+        and leave rebuilding it to ``reindex``."""
         self.path = str(path)
         self._autoflush = True
         self.snippets = ItemSnippets()
@@ -151,11 +175,39 @@ class SQLiteStore(Store):
             self.archive_id = str(self.db.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
-        self.index = SearchIndex(None if self.path == ":memory:" else Path(self.path + ".index"))
-        if self.index.rebuilt:  # the index was made by an older referat: index every meeting again
+        self.index = SearchIndex(None if self.path == ":memory:" else Path(self.path + ".index"),
+                                 fresh=rebuild_index)
+        # an index made by an older referat, missing (deleted) or of another archive: index every meeting again
+        if (self.index.rebuilt or not self._index_belongs()) and not rebuild_index:
             self.db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
-        self.flush()
+        if not rebuild_index:
+            self.flush()
         self.autoflush = autoflush
+
+    def _index_belongs(self) -> bool:
+        """Is the index folder this archive's (``ARCHIVE_MARK`` names its archive)?  A missing folder comes
+        back empty and searches found nothing, forever; another archive's index would find its meetings."""
+        if self.index.path is None:
+            return True
+        mark = self.index.path / ARCHIVE_MARK
+        try:
+            found: str | None = mark.read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            found = None
+        if found == self.archive_id:
+            return True
+        belongs = True
+        if found is not None:  # another archive's index
+            self.index.clear()
+            belongs = False
+        elif self.index.searcher().num_docs == 0 and self.db.execute(
+                "SELECT 1 FROM items WHERE retired=0 LIMIT 1").fetchone() is not None:
+            belongs = False  # an empty index beside stored items: the folder was lost
+        try:
+            mark.write_text(self.archive_id, "ascii")
+        except OSError as exc:
+            raise StoreError(f"cannot write to the search index {self.index.path}: {exc.strerror}") from None
+        return belongs
 
     @property
     def autoflush(self) -> bool:
@@ -171,7 +223,11 @@ class SQLiteStore(Store):
         self.db.execute(f"PRAGMA wal_autocheckpoint={1000 if value else BULK_CHECKPOINT_PAGES}")
         bulkgc.follow(was, value)  # (and the garbage collector runs rarely meanwhile)
         if value and not was:  # the import is over: its pages into the file now, not at some reader's commit
-            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.OperationalError as exc:
+                _undo(self.db, self.path, exc)
+                raise StoreError(f"cannot write the store {self.path}: {exc}") from None
 
     def _people(self) -> tuple[sqlite3.Connection, PeopleTables]:
         return self.db, PEOPLE
@@ -204,14 +260,15 @@ class SQLiteStore(Store):
             raise StoreError(f"the store is busy: {exc}") from None
         writer = BatchWriter(self.db)
         try:
-            results = [writer.write(record, wanted_id) for record, wanted_id in zip(records, wanted)]
+            results = [writer.write(record, wanted_id) for record, wanted_id in zip(records, wanted, strict=False)]
             writer.finish()
-            saved = {r.meeting_id: record for r, record in zip(results, records) if r.status != "unchanged"}
+            saved = {r.meeting_id: record for r, record in zip(results, records, strict=False)
+                     if r.status != "unchanged"}
             PEOPLE.replace_many(self.db, list(saved.items()),
                                 list(dict.fromkeys(r.meeting_id for r in results if r.status == "replaced")))
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            _undo(self.db, self.path, exc)
             raise
         if writer.generation is not None:
             self._fresh.keep({m: (writer.generation, rows) for m, rows in writer.written.items()})
@@ -240,8 +297,8 @@ class SQLiteStore(Store):
             PEOPLE.replace_many(self.db, [(r.meeting_id, record) for r, record in done if r.status != "unchanged"],
                                 list(dict.fromkeys(r.meeting_id for r, _ in done if r.status == "replaced")))
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            _undo(self.db, self.path, exc)
             raise
         if writer.generation is not None:
             self._fresh.keep({m: (writer.generation, rows) for m, rows in writer.written.items()})
@@ -279,8 +336,8 @@ class SQLiteStore(Store):
             self.db.execute("DELETE FROM items WHERE retired > 0 AND retired < ?", (horizon,))
             bump(self.db)  # (what readers see changed: see ``generation``)
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            _undo(self.db, self.path, exc)
             raise
         return added
 
@@ -336,7 +393,8 @@ class SQLiteStore(Store):
     def meetings(self) -> list[MeetingSummary]:
         rows = self.db.execute(
             "SELECT m.id, m.municipality, m.committee, m.kind, m.start, (SELECT count(*) FROM items i WHERE"
-            " i.meeting_id=m.id AND i.retired=0), d.source_name, d.format FROM meetings m JOIN documents d ON d.meeting_id=m.id"
+            " i.meeting_id=m.id AND i.retired=0), d.source_name, d.format"
+            " FROM meetings m JOIN documents d ON d.meeting_id=m.id"
             " ORDER BY m.start DESC, m.id")
         return [MeetingSummary(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                                r[7]) for r in rows]

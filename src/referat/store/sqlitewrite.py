@@ -96,7 +96,8 @@ class BatchWriter:
         db = self.db
         top = db.execute("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='items'), 0),"
                          " coalesce((SELECT max(id) FROM items), 0))").fetchone()[0]
-        items, cases = [], []
+        items: list[tuple[object, ...]] = []
+        cases: list[tuple[object, ...]] = []
         for item_id, (meeting_id, row) in enumerate(self._items, start=int(top) + 1):
             items.append((item_id, meeting_id, row.position, row.number, row.title, int(row.public), row.outcome,
                           row.date, row.municipality, row.committee, row.text))

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
 
 import anyio
@@ -27,11 +27,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import tables
-from ..errors import NotFound, QueryError, ReferatError
+from ..errors import IndexDamaged, NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..settings import Settings
 from ..store.base import SearchFilters, Store
@@ -47,6 +47,9 @@ from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, digits, search_params
 from .sharedcache import SharedPages
 from .urls import public_root
+
+if TYPE_CHECKING:
+    from ..search.facets import Facets
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("referat.web")
@@ -129,10 +132,10 @@ class Portal:
                 if running := self._running():  # pages this process is computing go first (``_computed``)
                     await asyncio.wait(list(running), timeout=HOLD_SECONDS)
                 return cached
-            running = self.cache.join(key)
-            if running is not None:  # another request is computing this very page: wait for it (not in a
+            joined = self.cache.join(key)
+            if joined is not None:  # another request is computing this very page: wait for it (not in a
                 # computing thread, which the pages others wait for would need)
-                await anyio.to_thread.run_sync(running.wait, JOIN_SECONDS)
+                await anyio.to_thread.run_sync(joined.wait, JOIN_SECONDS)
                 if (cached := self.cache.get(key, again=True)) is not None:
                     return cached
                 return await self._computed(fresh, request, key)
@@ -162,6 +165,10 @@ class Portal:
                 return self.error(request, 404, "Vi kunne ikke finde det, du ledte efter. Tjek adressen, eller søg.")
             except QueryError:
                 return self.error(request, 400, "Søgningen kan ikke forstås. Skriv mindst ét ord at søge efter.")
+            except IndexDamaged as exc:  # (the cause and the fix, not a 500)
+                log.error("%s", exc)
+                return self.error(request, 503, "Søgeindekset er beskadiget. Arkivets administrator genopbygger det"
+                                                " med 'referat reindex'.")
             except ReferatError as exc:
                 log.warning("referat error on %s: %s", request.url.path, exc)
                 return self.error(request, 400, "Forespørgslen kunne ikke gennemføres.")
@@ -229,7 +236,7 @@ class Portal:
             kwargs["sort"] = "date"
         # facets first: their outcome buckets give the total, so the ranked search need not count every match
         generation = self.cache.generation  # read by ``page`` just before this handler ran (None: no reuse)
-        facets = self.facets.get((query, filters), generation)
+        facets = cast("Facets | None", self.facets.get((query, filters), generation))
         if facets is None:
             facets = self.store.facets(query, filters)
             self.facets.put((query, filters), generation, facets)
@@ -340,8 +347,9 @@ def create_app(store: Store, council: Any = None, settings: Settings | None = No
         return portal.error(request, 500, "Der skete en uventet fejl. Prøv igen senere.")
 
     api = Api(store, portal.lock)
-    routes = api_routes(api, lambda request: JSONResponse(openapi.document()))
-    routes += feed_routes(Feeds(store, portal.lock)) + _routes(portal)  # feeds before the pages' path parameters
+    routes: list[BaseRoute] = [*api_routes(api, lambda request: JSONResponse(openapi.document()))]
+    routes += feed_routes(Feeds(store, portal.lock))
+    routes += _routes(portal)  # feeds before the pages' path parameters
     routes += download_routes(portal) + sources.source_routes(portal)
     office = office_for(store, portal.lock, council)
     routes += office_routes(office)

@@ -39,9 +39,9 @@ def case_history(store: Store, meeting_id: int, meeting: Meeting, item: AgendaIt
         if found is None:
             continue
         row["archive_url"] = found.url
-        key = (found.meeting_id, found.number)
-        if found.number is None or key in rows:
+        if found.number is None or (found.meeting_id, found.number) in rows:
             continue
+        key = (found.meeting_id, found.number)
         other = _item(store, found.meeting_id, found.number)
         if other is not None:
             rows[key] = _row(found.meeting_id, *other, printed=True)

@@ -182,7 +182,8 @@ def meeting_objects(u: Urls, meeting_id: int, record: ImportedMeeting, modified:
         "referat:format": doc.format}))
     if stored and sources.withheld(record) is None:
         source.update(accessUrl=u.web(sources.url(doc.sha256)), downloadUrl=u.web(sources.url(doc.sha256)))
-    participants, absent = [], []
+    participants: list[str] = []
+    absent: list[str] = []
     for p in m.participants:
         if p.person.name.strip():
             (participants if p.present else absent).append(u.api(f"person/{b}/{slug(' '.join(p.person.name.split()))}"))

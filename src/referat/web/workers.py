@@ -98,7 +98,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, *, access_log:
                 running[n] = start(n)
     finally:
         for process, _ in running:
-            if process.is_alive():
+            if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)  # uvicorn finishes its requests and stops
         for process, _ in running:
             process.join(30)

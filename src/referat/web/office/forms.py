@@ -9,7 +9,9 @@ message, shown on a 422 page like the library's own refusals.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ...errors import FormError
@@ -67,5 +69,5 @@ def case_ids(value: str) -> list[str]:
     return [v.strip() for v in re.split(r"[\n,;]+", value) if v.strip()]
 
 
-def checked(form: object, name: str) -> bool:
+def checked(form: Mapping[str, Any], name: str) -> bool:
     return bool(form.get(name))  # a checkbox is sent only when ticked
