@@ -73,6 +73,7 @@ class Portal:
     robots: str | None = None
     pdfs: list[bytes] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    agents: set[str] = field(default_factory=set)  # the User-Agent headers seen
 
     # -- content ------------------------------------------------------------------------------
     @classmethod
@@ -199,6 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path, query = url.path, parse_qs(url.query)
         fault = self.portal._take_fault(path)
+        self.portal.agents.add(self.headers.get("User-Agent") or "")
         if fault == "503":
             return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
         if fault == "slow":

@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from referat.errors import HarvestError
 from referat.harvest import state
 from referat.harvest.firstagenda import Options
+from referat.harvest.http import Client
 from referat.harvest.outcome import Report
-from referat.harvest.run import harvest_one, resolve
+from referat.harvest.run import harvest_one, resolve, watch
 from referat.store import open_store
 from referat.store.base import Store
 
@@ -84,6 +86,7 @@ def test_cli_imports_every_meeting_once_and_a_rerun_is_all_unchanged(where: str)
         assert {p.removesuffix(".pdf") for p in pdfs} == public_attachment_ids()
         assert set(pdfs.values()) == {1}
         assert portal.log[0][0] in ("/robots.txt", "/")  # the front page (cookie) before the API
+        assert len(portal.agents) == 1 and portal.agents.pop().startswith("referat/")
         second = cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0")
         assert second.returncode == 0, second.stderr
         assert "0 new, 0 updated, 20 unchanged, 0 failed" in second.stdout
@@ -230,3 +233,28 @@ def test_a_source_that_stops_answering_is_stale(where: str) -> None:
     status = cli(where, "sources", "status")
     assert status.returncode == 1
     assert "greve: STALE (no success since 2020-01-01" in status.stdout and "last error" in status.stdout
+
+
+def test_answers_over_the_bound_are_refused_not_read(tmp_path: Path) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url, Client(url, delay=0, max_bytes=10_000) as client:
+        assert client.get("/").status == 200
+        with pytest.raises(HarvestError, match="limit"):
+            client.get("/files/anything.pdf")
+
+
+def test_watch_harvests_each_source_when_due_and_stops(tmp_path: Path) -> None:
+    portal = Portal.greve()
+    reports: list[Report] = []
+    with Server(portal) as url, open_store(str(tmp_path / "w.db")) as s:
+        watch(s, [url], Options(delay=0, attachments=False), every=False, municipality="Greve",
+              report=reports.append, stop=lambda: len(reports) >= 1, tick=0.1)
+        assert [r.counts["new"] for r in reports] == [20]
+        source = state.find(s, "greve")
+        assert source.last_success is not None
+        reports.clear()
+        s.transact(lambda tx, _s: tx.execute("UPDATE harvest_sources SET last_attempt=?",
+                                             ("2020-01-01T00:00:00+00:00",)))
+        watch(s, ["greve"], Options(delay=0, attachments=False), every=False, municipality=None,
+              report=reports.append, stop=lambda: len(reports) >= 1, tick=0.1)
+        assert [r.counts["unchanged"] for r in reports] == [20]
