@@ -10,6 +10,8 @@ set apart.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pypdfium2
 
 from ...errors import InputError, NotMinutes
@@ -52,6 +54,23 @@ def _lines(data: bytes) -> tuple[list[list[Line]], list[float]]:
         pdf.close()
 
 
+def _running(pages: list[list[Line]], heights: list[float]) -> set[str]:
+    """Lines printed at the same height in the top or bottom margin of most pages: running headers
+    and footers.  A heading that page breaks happen to put at the top of two pages ("Borgernes
+    bemærkninger") stands at a different height each time and is text."""
+    at: dict[str, Counter[int]] = {}
+    for page, height in zip(pages, heights, strict=True):
+        seen: set[tuple[str, int]] = set()
+        for ln in page:
+            if height and (ln.bottom > 0.8 * height or ln.top < 0.12 * height):
+                seen.add((" ".join(ln.text.split()).casefold(), round(ln.bottom / 3)))
+        for key, y in seen:
+            at.setdefault(key, Counter())[y] += 1
+    n = len(pages)
+    need = max(2, int(0.6 * n + 0.999)) if n >= 3 else 2
+    return {key for key, ys in at.items() if ys.most_common(1)[0][1] >= need}
+
+
 def _stands_alone(line: Line) -> bool:
     """Lines that are a paragraph of their own whatever the geometry says: a section heading, a
     case id, a header field, a part marker, the signature page's heading."""
@@ -70,7 +89,9 @@ def blocks_of(data: bytes) -> tuple[list[TextBlock], int]:
             line.text = fix_soft_hyphens(line.text, words)
             line.cells = [(fix_soft_hyphens(t, words), x0, x1) for t, x0, x1 in line.cells]
     pages, _ = split_toc(raw)
-    pages = strip_running(pages, heights, keep=lambda t: headings.match_heading(t) is not None)
+    running = _running(pages, heights)
+    pages = strip_running(pages, heights, keep=lambda t: headings.match_heading(t) is not None
+                          or " ".join(t.split()).casefold() not in running)
     layout = measure(pages)
     lines = [ln for page in pages for ln in page]
     out: list[TextBlock] = []
