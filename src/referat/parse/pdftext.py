@@ -83,10 +83,26 @@ def _font_name(textpage: pypdfium2.PdfTextPage, index: int) -> str:
     return buf.value.decode("utf-8", "replace")
 
 
+class _Boxes:
+    """Characters' loose boxes (left, bottom, right, top) of one text page, as ``get_charbox(loose=True)``
+    gives them, through one reused rectangle: a page asks for thousands, and the helper allocates each."""
+
+    def __init__(self, textpage: pypdfium2.PdfTextPage) -> None:
+        self.raw = textpage.raw
+        self.rect = pdfium_c.FS_RECTF()
+
+    def __call__(self, index: int) -> tuple[float, float, float, float]:
+        r = self.rect
+        if not pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, r):
+            raise pypdfium2.PdfiumError("Failed to get charbox.")
+        return r.left, r.bottom, r.right, r.top
+
+
 def read_page(textpage: pypdfium2.PdfTextPage, page: int) -> list[Line]:
     """The printed lines of one page with geometry (when pdfium's text maps to its characters)."""
     text = textpage.get_text_range()
     geo = len(text) == textpage.count_chars()
+    box = _Boxes(textpage)
     lines: list[Line] = []
     for m in re.finditer(r"[^\r\n]+", text):
         raw = m.group(0)
@@ -99,9 +115,9 @@ def read_page(textpage: pypdfium2.PdfTextPage, page: int) -> list[Line]:
             i1 = m.start() + len(raw.rstrip()) - 1
             space = stripped.find(" ")
             iw = i0 + (space - 1 if space > 0 else len(stripped) - 1)
-            b0 = textpage.get_charbox(i0, loose=True)
-            b1 = textpage.get_charbox(i1, loose=True)
-            bw = textpage.get_charbox(iw, loose=True)
+            b0 = box(i0)
+            b1 = box(i1)
+            bw = box(iw)
             line.x0, line.bottom, line.top = b0[0], b0[1], b0[3]
             line.x1 = b1[2]
             line.word_w = max(0.0, bw[2] - b0[0])
@@ -109,7 +125,7 @@ def read_page(textpage: pypdfium2.PdfTextPage, page: int) -> list[Line]:
             name = _font_name(textpage, i0).lower()
             line.bold = "bold" in name or "black" in name or "heavy" in name or \
                 pdfium_c.FPDFText_GetFontWeight(textpage.raw, i0) >= 600
-            line.cells = _cells(textpage, line.text, i0, line.x0, line.x1, line.size)
+            line.cells = _cells(box, line.text, i0, line.x0, line.x1, line.size)
         lines.append(line)
     return lines
 
@@ -117,7 +133,7 @@ def read_page(textpage: pypdfium2.PdfTextPage, page: int) -> list[Line]:
 _GAPS = re.compile(r" +")
 
 
-def _cells(textpage: pypdfium2.PdfTextPage, text: str, i0: int, x0: float, x1: float,
+def _cells(box: _Boxes, text: str, i0: int, x0: float, x1: float,
            size: float) -> list[tuple[str, float, float]]:
     """Split a line where the space between two words is wider than one and a half em: the
     columns of a table printed as text (justified prose never spaces words that far)."""
@@ -129,8 +145,8 @@ def _cells(textpage: pypdfium2.PdfTextPage, text: str, i0: int, x0: float, x1: f
     out: list[tuple[str, float, float]] = []
     start, left = 0, x0
     for m in _GAPS.finditer(text):
-        before = textpage.get_charbox(i0 + m.start() - 1, loose=True)
-        after = textpage.get_charbox(i0 + m.end(), loose=True)
+        before = box(i0 + m.start() - 1)
+        after = box(i0 + m.end())
         if after[0] - before[2] > limit:
             out.append((text[start:m.start()], left, before[2]))
             start, left = m.end(), after[0]
@@ -374,8 +390,9 @@ def _smallest_recurring(pages: list[list[Line]], size: float, bold: bool) -> flo
 
 def all_caps(text: str) -> bool:
     """A line in capitals ("BESLUTNINGSFORSLAG FRA DD") is a heading of its own."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 8 and len(text.split()) >= 2 and all(c.isupper() for c in letters)
+    # isupper first (one pass in C): most lines have a small letter and are settled there
+    return text.isupper() and " " in text.strip() and sum(c.isalpha() for c in text) >= 8 \
+        and all(c.isupper() for c in text if c.isalpha())
 
 
 _ENUM = re.compile(r"^(?:(?P<n>\d{1,3})[.)]?|(?P<c>[a-zA-Z])[.)])\s+\S")

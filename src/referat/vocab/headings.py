@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -40,8 +40,11 @@ def roles() -> list[str]:
     return list(_load("headings.toml")["roles"])
 
 
+@lru_cache(maxsize=16384)
 def match_heading(line: str) -> HeadingMatch | None:
-    """The section role a line announces, or None if it is not a known heading."""
+    """The section role a line announces, or None if it is not a known heading (remembered per line: a PDF's
+    lines are asked several times, by the running-header filter and the item reader; callers never change a
+    match)."""
     text = " ".join(line.split())
     if not text or len(text) > 160:
         return None
