@@ -17,6 +17,10 @@ import pytest
 if "REFERAT_INDEX_DIR" not in os.environ:
     os.environ["REFERAT_INDEX_DIR"] = tempfile.mkdtemp(prefix="referat-test-indexes-")
     atexit.register(shutil.rmtree, os.environ["REFERAT_INDEX_DIR"], True)
+# ...and the key that signs approved minutes with its record of signatures (council/signing.py)
+if "REFERAT_DATA_DIR" not in os.environ:
+    os.environ["REFERAT_DATA_DIR"] = tempfile.mkdtemp(prefix="referat-test-data-")
+    atexit.register(shutil.rmtree, os.environ["REFERAT_DATA_DIR"], True)
 # ...and the portal's shared page files (web/sharedcache.py) likewise
 if "REFERAT_PAGE_CACHE" not in os.environ:
     os.environ["REFERAT_PAGE_CACHE"] = tempfile.mkdtemp(prefix="referat-test-pages-")

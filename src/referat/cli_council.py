@@ -13,7 +13,7 @@ from datetime import date
 import click
 
 from .council import MEMBERSHIP_ROLES, ROLES, SYSTEM, Council
-from .council.minutes import local
+from .council.minutes import PUBLISHED_COPY, local
 
 
 def _council(ctx: click.Context) -> Council:
@@ -122,9 +122,12 @@ def verify(ctx: click.Context, meeting_id: int) -> None:
         click.echo(f"{lk.seq:3} {local(lk.at):%Y-%m-%d %H:%M} {what} by {who}: content {lk.content_hash[:16]}"
                    f" link {lk.link_hash[:16]} {'ok' if lk.ok else 'BROKEN: ' + (lk.problem or '')}")
     if not report.ok:
-        click.echo(f"BROKEN at entry {report.broken_at}: {report.problem}", err=True)
+        where = "the published copy" if report.broken_at == PUBLISHED_COPY else f"entry {report.broken_at}"
+        click.echo(f"BROKEN at {where}: {report.problem}", err=True)
         sys.exit(1)
     if not report.approved:
         click.echo(f"meeting {meeting_id}: the minutes are not approved yet (nothing to verify)")
         return
-    click.echo(f"OK: {len(report.links)} entries, chain intact, head {report.head}")
+    published = f", published copy {report.published[:16]} as signed" if report.published else ", not published"
+    click.echo(f"OK: {len(report.links)} entries, chain intact, every entry signed ({report.recorded} recorded"
+               f" outside the database){published}, head {report.head}")

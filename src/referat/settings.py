@@ -41,7 +41,7 @@ class Settings:
         " (default $XDG_CACHE_HOME/referat/indexes, else ~/.cache/referat/indexes)"))
     page_cache_dir: Path | None = field(default=None, metadata=_doc(
         "REFERAT_PAGE_CACHE", "folder of the rendered pages shared by the server's processes"
-        " (default <temporary folder>/referat-pages)"))
+        " (default <temporary folder>/referat-pages-<uid>, private to the user)"))
     cache: bool = field(default=True, metadata=_doc(
         "REFERAT_CACHE", "the portal's page cache: 0 turns it off (every request computed)"))
     computing: int = field(default=2, metadata=_doc("REFERAT_COMPUTING", "pages one server process computes at once"))
@@ -55,6 +55,9 @@ class Settings:
     smtp_port: int = field(default=25, metadata=_doc("REFERAT_SMTP_PORT", "mail server port"))
     smtp_sender: str | None = field(default=None, metadata=_doc(
         "REFERAT_SMTP_SENDER", "From address of the mail referat sends"))
+    data_dir: Path | None = field(default=None, metadata=_doc(
+        "REFERAT_DATA_DIR", "folder (mode 0700) of the key that signs approved minutes and the record of every"
+        " signature, kept outside the database (default $XDG_DATA_HOME/referat, else ~/.local/share/referat)"))
 
     # -- reading ---------------------------------------------------------------------------------------
     @classmethod
@@ -71,7 +74,7 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("index_dir", "page_cache_dir"):
+        for name in ("index_dir", "page_cache_dir", "data_dir"):
             if isinstance(values.get(name), str):
                 values[name] = Path(values[name])
         settings = cls(**values)
@@ -100,8 +103,16 @@ class Settings:
         cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         return Path(cache) / "referat" / "indexes"
 
+    def data_folder(self) -> Path:
+        """Where the signing key and the approval record live (``council/signing.py``): never the database."""
+        if self.data_dir is not None:
+            return self.data_dir
+        data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(data) / "referat"
+
     def page_cache_folder(self) -> Path:
-        return self.page_cache_dir or Path(tempfile.gettempdir()) / "referat-pages"
+        # one folder per user: another local user cannot create ours first (web/sharedcache.py checks it)
+        return self.page_cache_dir or Path(tempfile.gettempdir()) / f"referat-pages-{os.getuid()}"
 
     def to_env(self) -> dict[str, str]:
         """The settings as environment variables: for processes that can only be told by their environment
@@ -135,6 +146,6 @@ def _parse(name: str, env: str, raw: str) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{env} must be a whole number, not {raw!r}") from None
-    if name in ("index_dir", "page_cache_dir"):
+    if name in ("index_dir", "page_cache_dir", "data_dir"):
         return Path(raw)
     return raw

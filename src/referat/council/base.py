@@ -28,6 +28,8 @@ from . import schema as s
 from .accounts import User
 from .agenda import ItemInfo, MeetingInfo
 from .db import engine_for, read_only
+from .locking import SIGNER
+from .signing import Signer
 
 #: the actor of the command line (bootstrap and administration): secretary rights, audited as "(system)"
 SYSTEM = User(0, "(system)", "System", "system")
@@ -66,6 +68,8 @@ class CouncilBase:
         self._store = store
         self._own_store = False
         self.migration = s.migrate(self.engine)
+        #: the key signing approved minutes and its record, outside the database (``signing``)
+        self.signer = Signer((settings or Settings.from_env()).data_folder(), target)
 
     # -- plumbing --------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -96,11 +100,13 @@ class CouncilBase:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         with self.engine.begin() as conn:
+            conn.info[SIGNER] = self.signer  # ``locking.ensure_open`` asks it whether a meeting was approved
             yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         with read_only(self.engine) as conn:
+            conn.info[SIGNER] = self.signer
             yield conn
 
     def _fresh(self, conn: Connection, actor: User | None) -> User | None:

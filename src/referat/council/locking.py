@@ -5,7 +5,9 @@ editor read; ``UPDATE ... WHERE version = :read`` changes nothing when someone
 else got there first, and the editor gets a ``ConflictError`` naming who made
 the other change and when (from the audit log), instead of silently
 overwriting it.  Once the first member has approved the minutes, the
-meeting's content is frozen (``ensure_open`` raises ``MinutesLocked``).
+meeting's content is frozen (``ensure_open`` raises ``MinutesLocked``), for good:
+the signed record outside the database (``signing``) keeps it frozen even if
+the snapshot is deleted.
 """
 
 from __future__ import annotations
@@ -61,8 +63,14 @@ def is_locked(conn: Connection, meeting_id: int) -> bool:
     return conn.execute(select(s.minutes.c.meeting_id).where(s.minutes.c.meeting_id == meeting_id)).first() is not None
 
 
+#: ``Connection.info`` key of the council's ``signing.Signer`` (set by ``CouncilBase._write``/``_read``)
+SIGNER = "referat.signer"
+
+
 def ensure_open(conn: Connection, meeting_id: int) -> None:
-    """Refuse changes to a meeting whose minutes have been approved (they are append-only)."""
-    if is_locked(conn, meeting_id):
+    """Refuse changes to a meeting whose minutes have been approved (they are append-only): approved in the
+    database, or signed as approved in the record outside it (the snapshot was deleted to edit them again)."""
+    signer = conn.info.get(SIGNER)
+    if is_locked(conn, meeting_id) or (signer is not None and signer.approved(meeting_id)):
         raise MinutesLocked(f"the minutes of meeting {meeting_id} have been approved and are append-only: add a dated"
                             " correction instead of changing them", code="minutes.locked", meeting_id=meeting_id)

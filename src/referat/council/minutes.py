@@ -48,11 +48,13 @@ from .attendance import Attendance
 from .attendance import load as load_attendance
 from .committees import ROLE_LABELS
 from .decisions import dissents, get_decision, minutes_text
+from .signing import Recorded, Signer, chain_message
 from .templates import get_template
 
 FORMAT = "council"  # the archive document format of what the meeting side publishes
 IMPORTER = "referat.council"
 GENESIS = "0" * 64
+PUBLISHED_COPY = -1  # ``ChainReport.broken_at`` of a published copy that differs from what was published
 LOCAL = ZoneInfo("Europe/Copenhagen")
 KIND_TITLES = {"referat": "Referat", "dagsorden": "Dagsorden"}
 
@@ -192,6 +194,7 @@ class Link:
     content_hash: str
     prev_hash: str
     link_hash: str
+    signature: str | None = None
     ok: bool = True
     problem: str | None = None
 
@@ -205,7 +208,8 @@ def link_hash(meeting_id: int, seq: int, kind: str, user_id: int, signer: str, p
 
 def _link(row: RowMapping) -> Link:
     return Link(row["seq"], row["kind"], row["user_id"], row["signer"], row["party"], row["role"], row["at"],
-                row["item_number"], row["text"], row["content_hash"], row["prev_hash"], row["link_hash"])
+                row["item_number"], row["text"], row["content_hash"], row["prev_hash"], row["link_hash"],
+                row["signature"])
 
 
 def links(conn: Connection, meeting_id: int) -> list[Link]:
@@ -244,8 +248,8 @@ def current_text(conn: Connection, meeting_id: int) -> str:
     return with_corrections(snap[0], [lk for lk in links(conn, meeting_id) if lk.kind == "correction"])
 
 
-def _append(conn: Connection, meeting_id: int, kind: str, user_id: int, signer: str, party: str | None,
-            role: str | None, now: datetime, content_hash: str, item_number: str | None = None,
+def _append(conn: Connection, key: Signer, meeting_id: int, kind: str, user_id: int, signer: str,
+            party: str | None, role: str | None, now: datetime, content_hash: str, item_number: str | None = None,
             text: str | None = None) -> Link:
     chain = links(conn, meeting_id)
     seq = len(chain) + 1
@@ -253,7 +257,9 @@ def _append(conn: Connection, meeting_id: int, kind: str, user_id: int, signer: 
     lh = link_hash(meeting_id, seq, kind, user_id, signer, party, role, now, item_number, text, content_hash, prev)
     conn.execute(s.chain.insert().values(meeting_id=meeting_id, seq=seq, kind=kind, user_id=user_id, signer=signer,
                                          party=party, role=role, at=now, item_number=item_number, text=text,
-                                         content_hash=content_hash, prev_hash=prev, link_hash=lh))
+                                         content_hash=content_hash, prev_hash=prev, link_hash=lh,
+                                         signature=key.sign(chain_message(lh))))
+    key.record(Recorded(meeting_id, seq, kind, lh))  # outside the database, before the entry commits
     return links(conn, meeting_id)[-1]
 
 
@@ -262,8 +268,8 @@ def _lock_meeting(conn: Connection, meeting_id: int) -> None:
     conn.execute(select(s.meetings.c.id).where(s.meetings.c.id == meeting_id).with_for_update())
 
 
-def approve(conn: Connection, meeting_id: int, user_id: int, signer: str, party: str | None, role: str | None,
-            seen_hash: str, now: datetime) -> Link:
+def approve(conn: Connection, key: Signer, meeting_id: int, user_id: int, signer: str, party: str | None,
+            role: str | None, seen_hash: str, now: datetime) -> Link:
     """Sign the minutes whose content hash is ``seen_hash``; the first approval freezes them."""
     _lock_meeting(conn, meeting_id)
     text = current_text(conn, meeting_id)
@@ -279,11 +285,11 @@ def approve(conn: Connection, meeting_id: int, user_id: int, signer: str, party:
     if not chain:
         conn.execute(s.minutes.insert().values(meeting_id=meeting_id, canonical=text, content_hash=current,
                                                frozen_at=now))
-    return _append(conn, meeting_id, "approval", user_id, signer, party, role, now, current)
+    return _append(conn, key, meeting_id, "approval", user_id, signer, party, role, now, current)
 
 
-def add_correction(conn: Connection, meeting_id: int, user_id: int, signer: str, item_number: str, text: str,
-                   now: datetime) -> Link:
+def add_correction(conn: Connection, key: Signer, meeting_id: int, user_id: int, signer: str, item_number: str,
+                   text: str, now: datetime) -> Link:
     """A dated addition to approved minutes; it joins the chain (nothing already signed changes)."""
     _lock_meeting(conn, meeting_id)
     snap = snapshot(conn, meeting_id)
@@ -299,7 +305,7 @@ def add_correction(conn: Connection, meeting_id: int, user_id: int, signer: str,
     pending = Link(len(chain) + 1, "correction", user_id, signer, None, None, now, item_number, text.strip(), "", "",
                    "")
     content = hash_text(with_corrections(snap[0], [lk for lk in chain if lk.kind == "correction"] + [pending]))
-    return _append(conn, meeting_id, "correction", user_id, signer, None, None, now, content, item_number,
+    return _append(conn, key, meeting_id, "correction", user_id, signer, None, None, now, content, item_number,
                    text.strip())
 
 
@@ -313,21 +319,31 @@ class ChainReport:
     links: list[Link] = field(default_factory=list)
     problem: str | None = None
     broken_at: int | None = None  # seq of the first bad link; 0 = the frozen minutes themselves
+    recorded: int = 0  # entries the record outside the database holds (``signing.Signer.recorded``)
+    published: str | None = None  # the published copy's document hash, when verified against the archive
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    def fail(self, at: int, problem: str) -> None:
+        """Note a break (only the first is kept): ``at`` an entry, 0 the frozen minutes, ``PUBLISHED_COPY``."""
+        if self.problem is None:
+            self.problem, self.broken_at = problem, at
 
     @property
     def head(self) -> str | None:
         return self.links[-1].link_hash if self.links else None
 
 
-def verify(conn: Connection, meeting_id: int) -> ChainReport:
-    """Recompute the frozen minutes' hash, every link hash and every content hash; report the first break."""
+def verify(conn: Connection, meeting_id: int, key: Signer) -> ChainReport:
+    """Recompute the frozen minutes' hash, every link hash and every content hash, check every entry's
+    signature and that the database holds every entry the record outside it names; report the first break."""
     snap = snapshot(conn, meeting_id)
     chain = links(conn, meeting_id)
     report = ChainReport(meeting_id, snap is not None, snap[1] if snap else None)
+    recorded = {r.seq: r for r in key.recorded(meeting_id) if r.kind in ("approval", "correction")}
+    report.recorded = len(recorded)
 
     def fail(at: int, problem: str) -> None:
         if report.problem is None:
@@ -336,6 +352,9 @@ def verify(conn: Connection, meeting_id: int) -> ChainReport:
     if snap is None:
         if chain:
             fail(0, "approvals exist but the frozen minutes are missing")
+        elif recorded:
+            fail(0, f"the approved minutes are gone from the database: {len(recorded)} signed entries are recorded"
+                    " outside it, but the frozen minutes and the approval chain are missing (un-approved by hand)")
         report.links = chain
         return report
     if hash_text(snap[0]) != snap[1]:
@@ -364,11 +383,18 @@ def verify(conn: Connection, meeting_id: int) -> ChainReport:
             problems.append("its fields were changed after it was written (link hash differs)")
         if n == 1 and lk.kind != "approval":
             problems.append("the chain must start with an approval")
+        if not key.verify(lk.signature, chain_message(lk.link_hash)):
+            problems.append("its signature does not hold (the entry was not signed so by this council's key)")
+        if n in recorded and recorded[n].link_hash != lk.link_hash:
+            problems.append("it differs from the entry signed and recorded outside the database")
         if problems:
             lk = replace(lk, ok=False, problem="; ".join(problems))
             fail(lk.seq, f"entry {n} ({lk.kind} by {lk.signer} at {local(lk.at):%Y-%m-%d %H:%M}): {lk.problem}")
         report.links.append(lk)
         prev = lk.link_hash
+    for seq in sorted(n for n in recorded if n > len(chain)):
+        fail(seq, f"entry {seq} ({recorded[seq].kind}, signed and recorded outside the database) is missing from"
+                  f" the database, which holds {len(chain)} entries of the {max(recorded)} recorded")
     return report
 
 

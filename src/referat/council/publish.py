@@ -57,12 +57,13 @@ def _attachments_at(item: AgendaItem) -> int:
 
 
 def finish(record: ImportedMeeting, signatures: list[Signature] | None = None) -> ImportedMeeting:
-    """Add signatories and status, and name the document by the SHA-256 of what is published."""
+    """Add signatories and status, and name the document by the SHA-256 of what is published (of its content:
+    the same for the record read back from the archive, whose hash and size ``verify`` recomputes)."""
     meeting = record.meeting
     if signatures:
         meeting = replace(meeting, status="Godkendt",
                           signatories=[Person(sig.name, sig.party, sig.role) for sig in signatures])
-    out = replace(record, meeting=meeting, document=replace(record.document, sha256=""))
+    out = replace(record, meeting=meeting, document=replace(record.document, sha256="", size=0))
     text = canonical.dumps(out)
     return replace(out, document=replace(out.document, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                                          size=len(text.encode("utf-8"))))

@@ -192,6 +192,7 @@ chain = Table("council_chain", metadata,
               Column("content_hash", String(64), nullable=False),
               Column("prev_hash", String(64), nullable=False),
               Column("link_hash", String(64), nullable=False),
+              Column("signature", Text),  # Ed25519 over the link hash, base64 (council/signing.py)
               UniqueConstraint("meeting_id", "seq"))
 
 audit = Table("council_audit", metadata,
@@ -235,12 +236,18 @@ def _v3(conn: Connection) -> None:
     login_throttle.create(conn, checkfirst=True)  # step 1 of a new database made it already
 
 
+def _v4(conn: Connection) -> None:
+    if "signature" not in {c["name"] for c in inspect(conn).get_columns(chain.name)}:
+        conn.execute(text(f"ALTER TABLE {chain.name} ADD COLUMN signature TEXT"))
+
+
 #: the council schema history; append steps, never edit an applied one
 STEPS = [Step(1, "council: users, sessions, committees, meetings, items, attachments, attendance, decisions,"
                  " minutes, approval chain, audit", _v1),
          Step(2, "council: versions on users and memberships (optimistic locking of deactivation and term ends)",
               _v2),
-         Step(3, "council: failed logins per account and client address (throttling)", _v3)]
+         Step(3, "council: failed logins per account and client address (throttling)", _v3),
+         Step(4, "council: a signature (Ed25519, key outside the database) on every approval chain entry", _v4)]
 SCHEMA_VERSION = STEPS[-1].version
 
 

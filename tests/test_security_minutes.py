@@ -1,0 +1,163 @@
+"""Tamper evidence of approved minutes (issue 13): whoever can write the database can no longer rewrite the
+frozen text and recompute every hash, drop the last link, delete the snapshot and chain, or edit the
+published copy without ``verify`` (library and ``referat council verify``) failing and saying where.  Every
+entry is signed with an Ed25519 key kept outside the database; the record of signatures next to it keeps
+what the database lost; un-approved minutes stay locked."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from referat import canonical
+from referat.cli import main
+from referat.council import schema as s
+from referat.council import signing
+from referat.council.minutes import PUBLISHED_COPY, hash_text, link_hash, links, with_corrections
+from referat.errors import MinutesLocked
+from referat.settings import Settings
+
+from .council_setup import clock, council, setup, where  # noqa: F401 (fixtures)
+from .test_council_minutes import approve_and_correct, held  # noqa: F401 (fixtures)
+
+
+def verify_cli(where, meeting_id):  # noqa: F811
+    return CliRunner().invoke(main, ["--db", where, "council", "verify", str(meeting_id)])
+
+
+def published(held):  # noqa: F811
+    approve_and_correct(held)
+    held.council.publish_minutes(held.secretary, held.meeting.id)
+    _agenda, archive_id = held.council.published_ids(held.meeting.id)
+    assert archive_id is not None
+    return archive_id
+
+
+def test_intact_published_minutes_verify_with_every_entry_signed(held, where):  # noqa: F811
+    archive_id = published(held)
+    report = held.council.verify(held.meeting.id)
+    assert report.ok, report.problem
+    assert report.recorded == 3 and report.published is not None
+    key = held.council.signer.public_key
+    for lk in report.links:  # what anyone can check with the published public key
+        assert signing.check(key, lk.signature, signing.chain_message(lk.link_hash))
+    stored = held.council.store.get(archive_id)
+    assert report.published == held.council.store.get(archive_id).document.sha256 == stored.document.sha256
+    r = verify_cli(where, held.meeting.id)
+    assert r.exit_code == 0 and "every entry signed (3 recorded outside the database)" in r.output
+
+
+def test_rewriting_the_frozen_text_and_recomputing_every_hash_is_found(held, where):  # noqa: F811
+    approve_and_correct(held)
+    mid = held.meeting.id
+    with held.council.engine.begin() as conn:  # the attacker knows the algorithm, not the key
+        text = conn.execute(select(s.minutes.c.canonical).where(s.minutes.c.meeting_id == mid)).scalar_one()
+        forged = text.replace("Indstillingen godkendt.", "Indstillingen forkastet.")
+        assert forged != text
+        conn.execute(update(s.minutes).where(s.minutes.c.meeting_id == mid)
+                     .values(canonical=forged, content_hash=hash_text(forged)))
+        prev, corrections = "0" * 64, []
+        for lk in links(conn, mid):
+            if lk.kind == "correction":
+                corrections.append(lk)
+            content = hash_text(with_corrections(forged, corrections))
+            lh = link_hash(mid, lk.seq, lk.kind, lk.user_id, lk.signer, lk.party, lk.role, lk.at, lk.item_number,
+                           lk.text, content, prev)
+            conn.execute(update(s.chain).where(s.chain.c.meeting_id == mid, s.chain.c.seq == lk.seq)
+                         .values(content_hash=content, prev_hash=prev, link_hash=lh))
+            prev = lh
+    report = held.council.verify(mid)
+    assert not report.ok and report.broken_at == 1 and "signature does not hold" in report.problem
+    r = verify_cli(where, mid)
+    assert r.exit_code == 1 and "BROKEN at entry 1" in r.output and "signature" in r.output
+
+
+def test_a_copied_signature_does_not_hold_for_another_entry(held):  # noqa: F811
+    approve_and_correct(held)
+    mid = held.meeting.id
+    with held.council.engine.begin() as conn:
+        first = links(conn, mid)[0]
+        conn.execute(update(s.chain).where(s.chain.c.meeting_id == mid, s.chain.c.seq == 3)
+                     .values(signature=first.signature))
+    report = held.council.verify(mid)
+    assert report.broken_at == 3 and "signature" in report.problem
+
+
+def test_deleting_the_last_link_is_found(held, where):  # noqa: F811
+    approve_and_correct(held)
+    mid = held.meeting.id
+    with held.council.engine.begin() as conn:
+        conn.execute(s.chain.delete().where(s.chain.c.meeting_id == mid, s.chain.c.seq == 3))
+    report = held.council.verify(mid)
+    assert not report.ok and report.broken_at == 3 and "missing from the database" in report.problem
+    r = verify_cli(where, mid)
+    assert r.exit_code == 1 and "BROKEN at entry 3" in r.output and "holds 2 entries of the 3" in r.output
+
+
+def test_deleting_the_snapshot_and_chain_is_found_and_leaves_the_minutes_locked(held, where):  # noqa: F811
+    approve_and_correct(held)
+    mid, c, sec = held.meeting.id, held.council, held.secretary
+    with c.engine.begin() as conn:
+        conn.execute(s.chain.delete().where(s.chain.c.meeting_id == mid))
+        conn.execute(s.minutes.delete().where(s.minutes.c.meeting_id == mid))
+    report = c.verify(mid)
+    assert not report.ok and report.broken_at == 0 and "gone from the database" in report.problem
+    r = verify_cli(where, mid)
+    assert r.exit_code == 1 and "BROKEN at entry 0" in r.output and "3 signed entries" in r.output
+    item = held.item("1")
+    with pytest.raises(MinutesLocked):  # un-approving by hand does not make the minutes editable again
+        c.update_item(sec, item.id, item.version, title="Et nyt indhold")
+    one = held.item("1")
+    with pytest.raises(MinutesLocked):
+        c.record_decision(sec, one.id, one.version, "rejected", "Forkastet alligevel.")
+
+
+def test_editing_the_published_copy_is_found(held, where):  # noqa: F811
+    archive_id = published(held)
+    store = held.council.store
+    record = store.get(archive_id)
+    items = list(record.meeting.items)
+    first = items[0]
+    items[0] = replace(first, sections=[replace(sec, text=sec.text.replace("godkendt", "forkastet"))
+                                        for sec in first.sections])
+    assert canonical.dumps(replace(record, meeting=replace(record.meeting, items=items))) != canonical.dumps(record)
+    forged = replace(record, meeting=replace(record.meeting, items=items))
+    for sha in (record.document.sha256, "e" * 64):  # keeping the document's hash, or naming a new one
+        store.save(replace(forged, document=replace(record.document, sha256=sha)), meeting_id=archive_id)
+    assert "forkastet" in canonical.dumps(store.get(archive_id))
+    report = held.council.verify(held.meeting.id)
+    assert not report.ok and report.broken_at == PUBLISHED_COPY and "published copy" in report.problem
+    r = verify_cli(where, held.meeting.id)
+    assert r.exit_code == 1 and "BROKEN at the published copy" in r.output and "was changed" in r.output
+
+
+def test_the_key_is_kept_outside_the_database_in_a_private_file(held, tmp_path):  # noqa: F811
+    approve_and_correct(held)
+    folder = Settings.from_env().data_folder()
+    key = folder / signing.KEY_FILE
+    assert stat.S_IMODE(os.lstat(key).st_mode) == 0o600 and stat.S_IMODE(os.lstat(folder).st_mode) == 0o700
+    secret = key.read_text()
+    with held.council.engine.connect() as conn:
+        for table in s.metadata.sorted_tables:
+            for row in conn.execute(select(table)).mappings():
+                assert not any(isinstance(v, str) and "PRIVATE KEY" in v for v in row.values()), table.name
+    assert "PRIVATE KEY" in secret
+    lines = [json.loads(x) for x in (folder / signing.RECORD_FILE).read_text().splitlines()]
+    assert any(x["meeting"] == held.meeting.id and x["kind"] == "approval" for x in lines)
+
+
+def test_a_fresh_key_file_is_made_0600_in_a_0700_folder(tmp_path):
+    signer = signing.Signer(tmp_path / "data", str(tmp_path / "a.db"))
+    signature = signer.sign(b"x")
+    assert signing.check(signer.public_key, signature, b"x") and not signing.check(signer.public_key, signature, b"y")
+    assert stat.S_IMODE(os.lstat(tmp_path / "data" / signing.KEY_FILE).st_mode) == 0o600
+    assert stat.S_IMODE(os.lstat(tmp_path / "data").st_mode) == 0o700
+    os.chmod(tmp_path / "data" / signing.KEY_FILE, 0o644)
+    with pytest.raises(signing.ConfigError):
+        signing.Signer(tmp_path / "data", str(tmp_path / "a.db")).sign(b"x")
