@@ -85,7 +85,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture()
 def page(browser: Any, base_url: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="da-DK")
+    # axe-core is injected as an inline script, which the pages' policy (script-src 'none') refuses
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="da-DK",
+                                  bypass_csp=True)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -242,3 +244,38 @@ def test_axe_reports_a_planted_violation(page: Any) -> None:
         main.insertAdjacentHTML('beforeend', '<img src="/static/x.png"><input type="text">'); }""")
     found = " ".join(axe_violations(page))
     assert "image-alt" in found and "label" in found
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_every_page_type_fits_a_phone(browser: Any, base_url: str, store: Any, width: int) -> None:
+    """No page is wider than a phone: long compounds wrap, tables scroll within themselves (and take the
+    keyboard), and the first hit of a search comes before the facets, which wait behind a control."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 800}, locale="da-DK")
+    page = context.new_page()
+    try:
+        too_wide = {}
+        for name, url in _page_types(store):
+            page.goto(url)
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if widths[0] > widths[1]:
+                too_wide[name] = widths
+            for region in page.locator("div.scroll").all():
+                assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label"), name
+            if width == 390:
+                shot(page, f"phone-{name}")
+        assert too_wide == {}, f"pages wider than {width} px (scrollWidth, innerWidth): {too_wide}"
+
+        page.goto("/soeg?q=budget")
+        first_hit = page.locator("ol.hits > li").first.bounding_box()
+        assert first_hit is not None
+        assert not page.locator("aside.facets ul.facet a").first.is_visible()
+        summary = page.locator("details.facet-box > summary")
+        summary.click()
+        facet = page.locator("aside.facets ul.facet a").first
+        assert facet.is_visible()
+        box = facet.bounding_box()
+        assert box is not None and first_hit["y"] < 800 and summary.bounding_box() is not None
+        if width == 390:
+            shot(page, "phone-search-facets-open")
+    finally:
+        context.close()
