@@ -161,3 +161,41 @@ def test_a_fresh_key_file_is_made_0600_in_a_0700_folder(tmp_path):
     os.chmod(tmp_path / "data" / signing.KEY_FILE, 0o644)
     with pytest.raises(signing.ConfigError):
         signing.Signer(tmp_path / "data", str(tmp_path / "a.db")).sign(b"x")
+
+
+def test_the_public_verification_page_and_json_let_anyone_check(held):  # noqa: F811
+    from starlette.testclient import TestClient
+
+    from referat.web.app import create_app
+
+    archive_id = published(held)
+    client = TestClient(create_app(held.council.store, held.council))
+    data = client.get(f"/moede/{archive_id}/kontrol.json").json()
+    assert data["verified"] and data["count"] == 3 and data["algorithm"] == "Ed25519"
+    assert data["head"] == data["entries"][-1]["link_hash"]
+    prev = "0" * 64
+    for e in data["entries"]:  # only the published numbers: no referat code needed to check these
+        assert e["prev_hash"] == prev and signing.check(data["public_key"], e["signature"],
+                                                         f"referat-council-chain-v1:{e['link_hash']}".encode())
+        prev = e["link_hash"]
+    statement = json.loads(data["publication"]["statement"])
+    sig = statement.pop("sig")
+    assert signing.check(data["public_key"], sig, json.dumps(statement, sort_keys=True).encode())
+    assert statement["link"] == data["head"] and statement["document"] == data["publication"]["document"]
+    meeting = client.get(f"/moede/{archive_id}.json").json()["meeting"]
+    assert meeting["source"]["sha256"] == statement["document"]  # the portal names the signed document
+    assert f'href="/moede/{archive_id}/kontrol"' in client.get(f"/moede/{archive_id}").text
+    text = json.dumps(data, ensure_ascii=False)
+    assert "HEMMELIGT" not in text and "Tilføjelse om afstemningen" not in text  # no closed or correction text
+    page = client.get(f"/moede/{archive_id}/kontrol")
+    assert page.status_code == 200 and "Kontrollen holder" in page.text and data["public_key"] in page.text
+    store = held.council.store  # now the published copy is edited in the archive
+    record = store.get(archive_id)
+    forged = replace(record, meeting=replace(record.meeting, place="Et andet sted"), document=replace(
+        record.document, sha256="d" * 64))
+    store.save(forged, meeting_id=archive_id)
+    data = client.get(f"/moede/{archive_id}/kontrol.json").json()
+    assert not data["verified"] and "published copy" in data["problem"]
+    assert "Kontrollen holder ikke" in client.get(f"/moede/{archive_id}/kontrol").text
+    r = client.get("/moede/999999/kontrol")
+    assert r.status_code == 404 and "ingen godkendelseskæde" in r.text

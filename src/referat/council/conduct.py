@@ -28,6 +28,7 @@ from .committees import ROLE_LABELS, Membership
 from .decisions import DecisionInfo, Dissent, Vote
 from .locking import ensure_open, is_locked, versioned_update
 from .minutes import ChainReport, Link  # by name: the method ``minutes`` hides the module in the class
+from .public import PublicChain
 from .signing import Recorded
 
 
@@ -206,6 +207,19 @@ class Conduct(CouncilBase):
                                                 f" {signed[:12]}…")
         else:
             report.published = found
+
+    def public_chain(self, archive_id: int) -> PublicChain:
+        """The chain of the meeting whose minutes are archive meeting ``archive_id``, for the public
+        verification page (``NotFound`` for a meeting the meeting side did not publish)."""
+        with self._read() as conn:
+            meeting_id = conn.execute(select(s.meetings.c.id).where(s.meetings.c.minutes_archive_id == archive_id)
+                                      ).scalar()
+        if meeting_id is None:
+            raise NotFound(f"archive meeting {archive_id} was not published by the meeting side", code="not_found",
+                           what="meeting")
+        report = self.verify(int(meeting_id))
+        published = [r for r in self.signer.recorded(int(meeting_id)) if r.kind == "published"]
+        return PublicChain(archive_id, self.signer.public_key, report, published[-1] if published else None)
 
     def signatures(self, meeting_id: int) -> list[Signature]:
         """The approvals as the renderer's ``Signature`` objects (name, party, role, time, content hash)."""

@@ -120,6 +120,7 @@ class Recorded:
     kind: str
     link_hash: str
     document_sha256: str | None = None
+    line: str | None = None  # the signed line as recorded (JSON), for anyone to check against the public key
 
 
 class Signer:
@@ -180,7 +181,7 @@ class Signer:
                 if not self.verify(sig, json.dumps(data, sort_keys=True).encode("utf-8")):
                     continue
                 out.append(Recorded(int(data["meeting"]), int(data["seq"]), str(data["kind"]), str(data["link"]),
-                                    data.get("document")))
+                                    data.get("document"), raw.strip()))
         return out
 
     def approved(self, meeting_id: int) -> bool:

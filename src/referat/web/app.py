@@ -47,6 +47,7 @@ from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, digits, search_params
 from .sharedcache import SharedPages
 from .urls import public_root
+from .verification import verification_routes
 
 if TYPE_CHECKING:
     from ..search.facets import Facets
@@ -350,8 +351,9 @@ def create_app(store: Store, council: Any = None, settings: Settings | None = No
     routes: list[BaseRoute] = [*api_routes(api, lambda request: JSONResponse(openapi.document()))]
     routes += feed_routes(Feeds(store, portal.lock))
     routes += _routes(portal)  # feeds before the pages' path parameters
-    routes += download_routes(portal) + sources.source_routes(portal)
     office = office_for(store, portal.lock, council)
+    routes += verification_routes(portal, office)  # before the downloads' "{doc}.{ext}"
+    routes += download_routes(portal) + sources.source_routes(portal)
     routes += office_routes(office)
     app = SecuredStarlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
     app.state.portal = portal
