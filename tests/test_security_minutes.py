@@ -199,3 +199,25 @@ def test_the_public_verification_page_and_json_let_anyone_check(held):  # noqa: 
     assert "Kontrollen holder ikke" in client.get(f"/moede/{archive_id}/kontrol").text
     r = client.get("/moede/999999/kontrol")
     assert r.status_code == 404 and "ingen godkendelseskæde" in r.text
+
+
+def test_the_secretariats_check_page_shows_a_deleted_chain_as_broken(held):  # noqa: F811
+    import re
+
+    from starlette.testclient import TestClient
+
+    from referat.web.app import create_app
+
+    approve_and_correct(held)
+    mid, c = held.meeting.id, held.council
+    c.set_password(held.secretary, held.secretary.id, "sekretær-kode-9")
+    with c.engine.begin() as conn:
+        conn.execute(s.chain.delete().where(s.chain.c.meeting_id == mid))
+        conn.execute(s.minutes.delete().where(s.minutes.c.meeting_id == mid))
+    client = TestClient(create_app(c.store, c), follow_redirects=False)
+    form = client.get("/log-ind").text
+    csrf = re.search(r'name="csrf" value="([^"]*)"', form).group(1)  # type: ignore[union-attr]
+    assert client.post("/log-ind", data={"csrf": csrf, "username": "sek",
+                                         "password": "sekretær-kode-9"}).status_code == 303
+    page = client.get(f"/sekretariat/moede/{mid}/kontrol").text
+    assert "Kæden er brudt" in page and "ikke godkendt endnu" not in page
