@@ -24,7 +24,7 @@ def client(tmp_path_factory):
     store = open_store(str(tmp_path_factory.mktemp("headers") / "a.db"))
     store.save(importer.parse_file(SEED))
     with TestClient(create_app(store), raise_server_exceptions=False) as c:
-        c.meeting_id = store.meetings()[0].id  # type: ignore[attr-defined]
+        c.meeting_id = store.meetings()[0].id
         yield c
     store.close()
 

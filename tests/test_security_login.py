@@ -12,9 +12,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from referat.council import SYSTEM, Council
+from referat.council import SYSTEM, Council, throttle
 from referat.council import schema as s
-from referat.council import throttle
 from referat.errors import LoginThrottled, PermissionDenied
 from referat.store import open_store
 from referat.web.app import create_app

@@ -216,7 +216,7 @@ def test_the_secretariats_check_page_shows_a_deleted_chain_as_broken(held):  # n
         conn.execute(s.minutes.delete().where(s.minutes.c.meeting_id == mid))
     client = TestClient(create_app(c.store, c), follow_redirects=False)
     form = client.get("/log-ind").text
-    csrf = re.search(r'name="csrf" value="([^"]*)"', form).group(1)  # type: ignore[union-attr]
+    csrf = re.search(r'name="csrf" value="([^"]*)"', form).group(1)
     assert client.post("/log-ind", data={"csrf": csrf, "username": "sek",
                                          "password": "sekretær-kode-9"}).status_code == 303
     page = client.get(f"/sekretariat/moede/{mid}/kontrol").text

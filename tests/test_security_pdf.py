@@ -9,7 +9,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-import tinycss2
+import tinycss2  # type: ignore[import-untyped]
 
 from referat.render import render
 from referat.render.fetcher import BundledOnly, bundled_root

@@ -63,7 +63,7 @@ def test_an_attachment_with_any_name_downloads_with_its_name(where, clock, name)
         council.set_password(setup.secretary, setup.secretary.id, "sekretær-kode-2")
         client = TestClient(create_app(store, council), follow_redirects=False)
         form = client.get("/log-ind")
-        csrf = re.search(r'name="csrf" value="([^"]*)"', form.text).group(1)  # type: ignore[union-attr]
+        csrf = re.search(r'name="csrf" value="([^"]*)"', form.text).group(1)
         assert client.post("/log-ind", data={"csrf": csrf, "username": "sek",
                                              "password": "sekretær-kode-2"}).status_code == 303
         r = client.get(f"/sekretariat/bilag/{attachment.id}")
