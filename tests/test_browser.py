@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pytest
 
-from referat.persons import person_key
+from referat.persons import person_key, slug
 
 from .backends import in_ci
 
@@ -207,13 +207,18 @@ def _page_types(store: Any) -> list[tuple[str, str]]:
     public = next(i for i in record.items if i.public and i.sections)
     closed = next(((m.id, i.number) for m in meetings for i in store.get(m.id).meeting.items if not i.public),
                   None)
-    committee = f"/kommune/{quote(record.municipality, safe='')}/udvalg/{quote(record.committee, safe='')}"
+    committee = f"/kommune/{slug(record.municipality)}/udvalg/{slug(record.committee)}"
     pages = [("front", "/"), ("search-empty", "/soeg"), ("search", "/soeg?q=budget"),
              ("search-filtered", "/soeg?q=budget&kommune=Aarhus&sorter=dato"),
              ("meeting", f"/moede/{with_people.id}"), ("item", f"/moede/{with_people.id}/punkt/{public.number}"),
              ("committee", committee), ("person", "/person/" + person_key(record.municipality,
                                                                            record.participants[0].person.name)),
-             ("not-found", "/moede/999999"), ("bad-request", "/soeg?q=x&side=abc")]
+             ("not-found", "/moede/999999"), ("bad-request", "/soeg?q=x&side=abc"),
+             ("municipalities", "/kommuner"), ("municipality", f"/kommune/{slug(record.municipality)}"),
+             ("municipality-people", f"/kommune/{slug(record.municipality)}/personer"),
+             ("calendar", "/kalender?fra=2025-09-01"), ("calendar-empty", "/kalender"),
+             ("search-browse", f"/soeg?kommune={quote(record.municipality)}"),
+             ("search-person", "/soeg?q=" + quote(record.participants[0].person.name))]
     if closed:
         pages.append(("item-closed", f"/moede/{closed[0]}/punkt/{closed[1]}"))
     # a budget table: header row over an amounts column, labelled rows (th scope=row)

@@ -15,6 +15,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
@@ -26,7 +27,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -36,13 +37,16 @@ from ..search.query import parse as parse_query
 from ..settings import Settings
 from ..store.base import SearchFilters, Store
 from ..vocab.kle import group_label
-from . import openapi, people, sources, views
+from . import municipalities, openapi, people, sources, views
 from .api import API_ROOT, Api, api_routes, error_response
+from .browse import browse_page
 from .cache import Memo, ResponseCache
+from .calendar import calendar_page
 from .downloads import download_routes
 from .feeds import EXPORT_CAP, Feeds, feed_routes
 from .headers import SecuredStarlette
 from .history import case_history
+from .municipalities import committee_names, people_named
 from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, digits, search_params
 from .sharedcache import SharedPages
@@ -69,6 +73,8 @@ def _environment() -> Environment:
                       auto_reload=False)  # templates ship with the package: no stat of each file per page
     env.filters.update(marks=views.marks, fromiso=views.fromiso, outcome=views.outcome_label, role=views.role_label,
                        dadate=views.danish_date, committee_url=views.committee_url, person_url=people.person_url,
+                       municipality_url=views.municipality_url, committee_feed_url=views.committee_feed_url,
+                       fmt=views.format_label,
                        kle=group_label, section_parts=_section_parts)
     env.globals.update(kinds=views.KIND_LABELS, closed=views.CLOSED, export_cap=EXPORT_CAP)
     return env
@@ -160,6 +166,10 @@ class Portal:
                 with self.lock:
                     template, data = handler(request)
                 return self.render(request, template, data)
+            except views.Moved as exc:  # an old address: the page's own, same query, JSON twin kept
+                query = f"?{request.url.query}" if request.url.query else ""
+                return RedirectResponse(exc.url + (".json" if request.url.path.endswith(".json") else "") + query,
+                                        301)
             except BadRequest as exc:
                 return self.error(request, exc.status, exc.message)
             except NotFound:
@@ -225,7 +235,10 @@ class Portal:
         data: dict[str, Any] = {"params": p, "query": p.q, "hits": [], "total": 0, "facets": None,
                                 "page": p.page, "page_size": PAGE_SIZE, "sort": p.sort}
         if not p.q:
+            if p.filtered:  # no words: browse the meetings the filters leave
+                data.update(browse_page(self.store, p, PAGE_SIZE))
             return "search.html", self._search_json(data) if _wants_json(request) else data
+        data["people"] = people_named(self.store, p.q, p.municipality)
         query = parse_query(p.q)
         date_from, date_to = p.date_range
         filters = SearchFilters(municipality=p.municipality, committee=p.committee, date_from=date_from,
@@ -263,7 +276,9 @@ class Portal:
         p = data["params"]
         out = {k: v for k, v in data.items() if k != "params"}
         out["filters"] = {"municipality": p.municipality, "committee": p.committee, "year": p.year,
-                          "outcome": p.outcome, "kle": p.kle, "person": p.person}
+                          "outcome": p.outcome, "kle": p.kle, "person": p.person,
+                          "date_from": p.date_from.isoformat() if p.date_from else None,
+                          "date_to": p.date_to.isoformat() if p.date_to else None}
         return out
 
     def _meeting(self, request: Request) -> tuple[int, Any]:
@@ -295,8 +310,8 @@ class Portal:
         return "item.html", {"meeting": meeting, "item": detail, "treatments": history}
 
     def committee(self, request: Request) -> tuple[str, dict[str, Any]]:
-        municipality = unquote(request.path_params["municipality"])
-        committee = unquote(request.path_params["committee"])
+        municipality, committee = committee_names(self.store, unquote(request.path_params["municipality"]),
+                                                  unquote(request.path_params["committee"]))
         p = search_params({"side": request.query_params.get("side", "")})
         meetings = self.store.recent_meetings(PAGE_SIZE + 1, p.offset, municipality=municipality,
                                               committee=committee)
@@ -309,6 +324,19 @@ class Portal:
                                   "meetings": [views.summary(m) for m in meetings[:PAGE_SIZE]],
                                   "members": people.committee_members(self.store, municipality, committee)}
 
+    def municipalities(self, request: Request) -> tuple[str, dict[str, Any]]:
+        return "municipalities.html", {"municipalities": municipalities.directory(self.store)}
+
+    def municipality(self, request: Request) -> tuple[str, dict[str, Any]]:
+        return "municipality.html", municipalities.municipality_page(self.store, request.path_params["municipality"],
+                                                                     datetime.now())
+
+    def municipality_people(self, request: Request) -> tuple[str, dict[str, Any]]:
+        return "people.html", municipalities.municipality_people(self.store, request.path_params["municipality"])
+
+    def calendar(self, request: Request) -> tuple[str, dict[str, Any]]:
+        return "calendar.html", calendar_page(self.store, request.query_params, date.today())
+
     def person(self, request: Request) -> tuple[str, dict[str, Any]]:
         return "person.html", people.person_page(self.store, request.path_params["municipality"],
                                                  request.path_params["name"])
@@ -319,6 +347,9 @@ def _routes(portal: Portal) -> list[Route | Mount]:
              ("/moede/{meeting_id}", portal.meeting, None),
              ("/moede/{meeting_id}/punkt/{number}", portal.item, None),
              ("/kommune/{municipality}/udvalg/{committee}", portal.committee, None),
+             ("/kommuner", portal.municipalities, None), ("/kommune/{municipality}", portal.municipality, None),
+             ("/kommune/{municipality}/personer", portal.municipality_people, None),
+             ("/kalender", portal.calendar, None),
              ("/person/{municipality}/{name}", portal.person, None)]
     routes: list[Route | Mount] = []
     for path, handler, json_path in pages:

@@ -72,6 +72,8 @@ class SearchParams:
     outcome: str | None = None
     kle: str | None = None  # KLE subject group, "00.01"
     person: str | None = None  # as the person facet shows them, "Anja Holtze (A)"
+    date_from: date | None = None  # ``fra``: meetings on or after this day
+    date_to: date | None = None  # ``til``: meetings on or before this day
     sort: str = "relevans"
     page: int = 1
 
@@ -85,14 +87,24 @@ class SearchParams:
 
     @property
     def date_range(self) -> tuple[date | None, date | None]:
-        if self.year is None:
-            return None, None
-        return date(self.year, 1, 1), date(self.year, 12, 31)
+        """The days searched: ``fra``/``til`` within the year (``aar``) when both are given."""
+        low, high = self.date_from, self.date_to
+        if self.year is not None:
+            low = max(low or date(self.year, 1, 1), date(self.year, 1, 1))
+            high = min(high or date(self.year, 12, 31), date(self.year, 12, 31))
+        return low, high
+
+    @property
+    def filtered(self) -> bool:
+        """Some filter narrows the search (what a search without words browses by)."""
+        return any(v is not None for v in (self.municipality, self.committee, self.year, self.outcome, self.kle,
+                                           self.person, self.date_from, self.date_to))
 
     def pairs(self) -> list[tuple[str, str]]:
         out = [("q", self.q)]
         for key, value in (("kommune", self.municipality), ("udvalg", self.committee), ("aar", self.year),
-                           ("udfald", self.outcome), ("kle", self.kle), ("person", self.person)):
+                           ("udfald", self.outcome), ("kle", self.kle), ("person", self.person),
+                           ("fra", self.date_from), ("til", self.date_to)):
             if value is not None:
                 out.append((key, str(value)))
         if self.sort != "relevans":
@@ -129,7 +141,8 @@ class SearchParams:
 
 #: (attribute, URL key) in the order ``pairs`` gives them
 _URL_FIELDS = (("q", "q"), ("municipality", "kommune"), ("committee", "udvalg"), ("year", "aar"),
-               ("outcome", "udfald"), ("kle", "kle"), ("person", "person"), ("sort", "sorter"), ("page", "side"))
+               ("outcome", "udfald"), ("kle", "kle"), ("person", "person"), ("date_from", "fra"), ("date_to", "til"),
+               ("sort", "sorter"), ("page", "side"))
 _URL_KEYS = dict(_URL_FIELDS)
 
 
@@ -138,6 +151,19 @@ def url_piece(attr: str, value: object) -> str:
     if (value is None and attr != "q") or (attr == "sort" and value == "relevans") or (attr == "page" and value == 1):
         return ""
     return f"{_URL_KEYS[attr]}={quote_plus(str(value if value is not None else ''))}"
+
+
+def _day(value: str | None, name: str) -> date | None:
+    value = _text(value, name, 10)
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else None
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2100:
+        raise BadRequest(f"«{name}» skal være en dato som 2025-01-31.")
+    return day
 
 
 def search_params(query: Mapping[str, str]) -> SearchParams:
@@ -153,7 +179,10 @@ def search_params(query: Mapping[str, str]) -> SearchParams:
     kle = _text(query.get("kle"), "KLE-emne")
     if kle is not None and not re.fullmatch(r"\d\d\.\d\d", kle):
         raise BadRequest(f"«{kle}» er ikke et KLE-emne (to niveauer, fx 00.01).")
-    return SearchParams(kle=kle, person=_text(query.get("person"), "person"),
+    date_from, date_to = _day(query.get("fra"), "fra"), _day(query.get("til"), "til")
+    if date_from and date_to and date_from > date_to:
+        raise BadRequest("«fra» skal være før «til».")
+    return SearchParams(kle=kle, person=_text(query.get("person"), "person"), date_from=date_from, date_to=date_to,
         q=q, municipality=_text(query.get("kommune"), "kommune"), committee=_text(query.get("udvalg"), "udvalg"),
         year=_int(year, "år", 0, 1900, 2100) if year not in (None, "") else None, outcome=outcome, sort=sort,
         page=_int(query.get("side"), "side", 1, 1, MAX_PAGE))

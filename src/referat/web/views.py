@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from .. import canonical
 from ..model import AgendaItem, ImportedMeeting, Person
-from ..persons import person_key
+from ..persons import person_key, slug
 from ..search.snippets import CLOSE, OPEN
 from ..store.base import CaseItem, Hit, MeetingSummary
 from . import sources
@@ -34,6 +34,14 @@ OUTCOME_LABELS = {
     "none": "Ingen beslutning",
 }
 KIND_LABELS = {"referat": "Referat", "dagsorden": "Dagsorden"}
+#: the source document's format as people name it ("Referat (PDF-fil)", never "Referat (TEXT)")
+FORMAT_LABELS = {"pdf": "PDF-fil", "html": "webside", "xml": "XML-udtræk", "text": "tekstfil", "docx": "Word-fil",
+                 "json": "JSON-udtræk"}
+
+
+def format_label(fmt: str | None) -> str:
+    return FORMAT_LABELS.get((fmt or "").lower(), (fmt or "ukendt format").upper())
+
 #: a heading for sections printed without one, from the role (data/headings.toml)
 ROLE_LABELS = {
     "occasion": "Anledning", "summary": "Resumé", "content": "Indhold", "background": "Baggrund",
@@ -116,7 +124,27 @@ def meeting_detail(meeting_id: int, record: ImportedMeeting, *, stored: bool = F
     }
 
 
+class Moved(Exception):
+    """The page lives at ``url`` now (an old committee address): answered 301."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def municipality_url(municipality: str) -> str:
+    return "/kommune/" + slug(municipality)
+
+
+@lru_cache(maxsize=4096)
 def committee_url(municipality: str, committee: str) -> str:
+    """A committee's page, in slug form as persons have (``/kommune/ballerup/udvalg/teknisk-udvalg``); the
+    address by name (``committee_feed_url``) answers 301 to it."""
+    return f"/kommune/{slug(municipality)}/udvalg/{slug(committee)}"
+
+
+def committee_feed_url(municipality: str, committee: str) -> str:
+    """The committee's address by name, which its Atom feed and calendar (``feeds``) hang under."""
     from urllib.parse import quote
 
     return f"/kommune/{quote(municipality, safe='')}/udvalg/{quote(committee, safe='')}"

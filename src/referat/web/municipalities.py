@@ -1,0 +1,138 @@
+"""Finding your way by place: the municipalities, each one's committees, meetings and people, readable addresses.
+
+Why: a citizen starts from "my municipality", not from a search word.  These
+pages (``/kommuner``, ``/kommune/<slug>``, ``/kommune/<slug>/personer``) and the
+committee pages' slug addresses (``/kommune/ballerup/udvalg/teknisk-udvalg``, as
+person pages have) are made from the store's meeting summaries and people read
+model; nothing here reads an item, so a closed item cannot show more than its
+meeting's item count.  A query that is a person's name offers that person's page
+(``people_named``): the search index holds item text, not participant lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from ..errors import NotFound
+from ..persons import memberships, slug
+from ..store.base import MeetingSummary, Store
+from . import people, views
+
+SEGMENT = people.SEGMENT
+#: upcoming and latest meetings on a municipality's page
+LISTED = 10
+
+
+def _order(m: MeetingSummary) -> tuple[bool, datetime, int]:
+    return (m.start is not None, m.start or datetime.min, m.id)
+
+
+def directory(store: Store) -> list[dict[str, Any]]:
+    """Every municipality in the archive, by name: its address, committees and meetings."""
+    by_name: dict[str, list[MeetingSummary]] = defaultdict(list)
+    for m in store.meetings():
+        by_name[m.municipality].append(m)
+    out = []
+    for name in sorted(by_name, key=str.casefold):
+        rows = by_name[name]
+        latest = max(rows, key=_order)
+        out.append({"name": name, "url": views.municipality_url(name),
+                    "committees": len({m.committee for m in rows}), "meetings": len(rows),
+                    "latest": latest.start.isoformat() if latest.start else None})
+    return out
+
+
+def municipality_name(store: Store, municipality_slug: str) -> tuple[str, list[MeetingSummary]]:
+    """The municipality whose slug is ``municipality_slug`` and its meetings; NotFound if none."""
+    if not SEGMENT.fullmatch(municipality_slug):
+        raise NotFound(municipality_slug)
+    rows = [m for m in store.meetings() if slug(m.municipality) == municipality_slug]
+    if not rows:
+        raise NotFound(municipality_slug)
+    return min(m.municipality for m in rows), rows
+
+
+def municipality_page(store: Store, municipality_slug: str, now: datetime) -> dict[str, Any]:
+    """A municipality: its committees (newest meeting first), upcoming meetings and the latest held."""
+    name, rows = municipality_name(store, municipality_slug)
+    rows = [m for m in rows if m.municipality == name]
+    committees: dict[str, list[MeetingSummary]] = defaultdict(list)
+    for m in rows:
+        committees[m.committee].append(m)
+    listed = []
+    for committee, meetings in committees.items():
+        latest = max(meetings, key=_order)
+        listed.append({"name": committee, "url": views.committee_url(name, committee), "meetings": len(meetings),
+                       "latest": latest.start.isoformat() if latest.start else None})
+    listed.sort(key=lambda c: str(c["name"]).casefold())
+    upcoming = sorted((m for m in rows if m.start and m.start >= now), key=_order)[:LISTED]
+    held = sorted((m for m in rows if not m.start or m.start < now), key=_order, reverse=True)[:LISTED]
+    return {"municipality": {"name": name, "url": views.municipality_url(name),
+                             "people_url": views.municipality_url(name) + "/personer"},
+            "committees": listed, "upcoming": [views.summary(m) for m in upcoming],
+            "latest": [views.summary(m) for m in held]}
+
+
+def committee_names(store: Store, municipality: str, committee: str) -> tuple[str, str]:
+    """The (municipality, committee) a committee address names, by slugs or (an old address) by names;
+    raises ``views.Moved`` for an address by names or an old spelling, NotFound when nothing matches."""
+    wanted_m, wanted_c = slug(municipality), slug(committee)
+    found = sorted({(m.municipality, m.committee) for m in store.meetings()
+                    if slug(m.municipality) == wanted_m and slug(m.committee) == wanted_c})
+    if not found:
+        raise NotFound(committee)
+    exact = (municipality, committee) in found
+    names = (municipality, committee) if exact else found[0]
+    if (municipality, committee) != (wanted_m, wanted_c):  # not the slug address
+        raise views.Moved(views.committee_url(*names))
+    return names
+
+
+def municipality_people(store: Store, municipality_slug: str) -> dict[str, Any]:
+    """The people listed at the municipality's meetings: name, party, committees (current seats first)."""
+    name, rows = municipality_name(store, municipality_slug)
+    committees = sorted({m.committee for m in rows if m.municipality == name}, key=str.casefold)
+    persons: dict[str, dict[str, Any]] = {}
+    for committee in committees:
+        attendance = store.committee_attendance(name, committee)
+        if not attendance:
+            continue
+        latest = max((r.start for r in attendance if r.start), default=None)
+        for seat in memberships(attendance, {(name, committee): latest}):
+            url = people.person_url(name, seat.name)
+            person = persons.setdefault(url, {"name": seat.name, "url": url, "party": seat.party,
+                                              "committees": [], "current": False, "last": None})
+            person["committees"].append({"name": committee, "url": views.committee_url(name, committee),
+                                         "current": seat.current})
+            person["current"] = person["current"] or seat.current
+            last = seat.last.isoformat() if seat.last else None
+            if last and (person["last"] is None or last > person["last"]):
+                person["last"], person["party"] = last, seat.party or person["party"]
+    listed = sorted(persons.values(), key=lambda p: p["name"].casefold())
+    return {"municipality": {"name": name, "url": views.municipality_url(name)},
+            "current": [p for p in listed if p["current"]], "past": [p for p in listed if not p["current"]]}
+
+
+#: a query that could be a person's name: two to five words of letters (hyphens, apostrophes, a dot)
+NAME = re.compile(r"[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){1,4}")
+
+
+def people_named(store: Store, query: str, municipality: str | None = None) -> list[dict[str, Any]]:
+    """The person pages whose name is ``query`` (any municipality, or only ``municipality``)."""
+    text = " ".join(query.split())
+    if not NAME.fullmatch(text):
+        return []
+    names = sorted({m.municipality for m in store.meetings()
+                    if municipality is None or m.municipality == municipality})
+    out = []
+    for name in names:
+        key = f"{slug(name)}/{slug(text)}"
+        rows = store.person_attendance(key)
+        if rows:
+            newest = rows[-1]
+            out.append({"name": newest.name, "party": newest.party, "municipality": name, "url": f"/person/{key}",
+                        "meetings": len(rows)})
+    return out
