@@ -221,3 +221,29 @@ def test_the_secretariats_check_page_shows_a_deleted_chain_as_broken(held):  # n
                                          "password": "sekretær-kode-9"}).status_code == 303
     page = client.get(f"/sekretariat/moede/{mid}/kontrol").text
     assert "Kæden er brudt" in page and "ikke godkendt endnu" not in page
+
+
+def test_entries_from_before_signing_are_broken_until_signed_once(held, where):  # noqa: F811
+    approve_and_correct(held)
+    mid = held.meeting.id
+    with held.council.engine.begin() as conn:  # as a database upgraded from schema 3 holds them
+        conn.execute(update(s.chain).where(s.chain.c.meeting_id == mid).values(signature=None))
+    report = held.council.verify(mid)
+    assert report.broken_at == 1 and "signature" in report.problem
+    r = CliRunner().invoke(main, ["--db", where, "council", "sign", str(mid)])
+    assert r.exit_code == 0 and "3 entries signed" in r.output, r.output
+    assert held.council.verify(mid).ok
+    assert "every entry was signed already" in CliRunner().invoke(
+        main, ["--db", where, "council", "sign", str(mid)]).output
+
+
+def test_a_broken_chain_is_not_signed(held, where):  # noqa: F811
+    approve_and_correct(held)
+    mid = held.meeting.id
+    with held.council.engine.begin() as conn:
+        conn.execute(update(s.chain).where(s.chain.c.meeting_id == mid).values(signature=None))
+        conn.execute(update(s.chain).where(s.chain.c.meeting_id == mid, s.chain.c.seq == 1).values(signer="Mallory"))
+    r = CliRunner().invoke(main, ["--db", where, "council", "sign", str(mid)])
+    assert r.exit_code != 0 and "nothing is signed" in r.output and "Traceback" not in r.output
+    with held.council.engine.connect() as conn:
+        assert all(x is None for x in conn.execute(select(s.chain.c.signature)).scalars())

@@ -108,6 +108,17 @@ def committee_member(ctx: click.Context, committee_id: int, username: str, role:
     click.echo(f"membership {m.id}: {m.label} is {m.role} of committee {committee_id} from {m.term_from}")
 
 
+@council_cmd.command("sign")
+@click.argument("meeting_id", type=int)
+@click.pass_context
+def sign(ctx: click.Context, meeting_id: int) -> None:
+    """Sign the approval chain entries written before referat signed them (after an upgrade); refused if the
+    chain is broken."""
+    signed = _council(ctx).sign_unsigned(meeting_id)
+    click.echo(f"meeting {meeting_id}: {signed} entries signed" if signed else
+               f"meeting {meeting_id}: every entry was signed already")
+
+
 @council_cmd.command("verify")
 @click.argument("meeting_id", type=int)
 @click.pass_context

@@ -208,6 +208,17 @@ class Conduct(CouncilBase):
         else:
             report.published = found
 
+    def sign_unsigned(self, meeting_id: int) -> int:
+        """Sign the chain entries written before referat signed them (an upgraded database); the command line's
+        ``council sign``, for the operator who holds the key file, not a screen."""
+        with self._write() as conn:
+            agenda.get_meeting(conn, meeting_id)
+            signed = minutes.sign_unsigned(conn, self.signer, meeting_id)
+            if signed:
+                self._audit(conn, None, "minutes.sign", "meeting", meeting_id,
+                            f"{signed} chain entries written before signing were signed", meeting_id)
+            return signed
+
     def public_chain(self, archive_id: int) -> PublicChain:
         """The chain of the meeting whose minutes are archive meeting ``archive_id``, for the public
         verification page (``NotFound`` for a meeting the meeting side did not publish)."""

@@ -336,7 +336,7 @@ class ChainReport:
         return self.links[-1].link_hash if self.links else None
 
 
-def verify(conn: Connection, meeting_id: int, key: Signer) -> ChainReport:
+def verify(conn: Connection, meeting_id: int, key: Signer, *, unsigned_ok: bool = False) -> ChainReport:
     """Recompute the frozen minutes' hash, every link hash and every content hash, check every entry's
     signature and that the database holds every entry the record outside it names; report the first break."""
     snap = snapshot(conn, meeting_id)
@@ -383,7 +383,7 @@ def verify(conn: Connection, meeting_id: int, key: Signer) -> ChainReport:
             problems.append("its fields were changed after it was written (link hash differs)")
         if n == 1 and lk.kind != "approval":
             problems.append("the chain must start with an approval")
-        if not key.verify(lk.signature, chain_message(lk.link_hash)):
+        if not (unsigned_ok and lk.signature is None) and not key.verify(lk.signature, chain_message(lk.link_hash)):
             problems.append("its signature does not hold (the entry was not signed so by this council's key)")
         if n in recorded and recorded[n].link_hash != lk.link_hash:
             problems.append("it differs from the entry signed and recorded outside the database")
@@ -396,6 +396,22 @@ def verify(conn: Connection, meeting_id: int, key: Signer) -> ChainReport:
         fail(seq, f"entry {seq} ({recorded[seq].kind}, signed and recorded outside the database) is missing from"
                   f" the database, which holds {len(chain)} entries of the {max(recorded)} recorded")
     return report
+
+
+def sign_unsigned(conn: Connection, key: Signer, meeting_id: int) -> int:
+    """Sign (and record) the entries of a chain written before entries were signed, once the rest of it
+    verifies; returns how many were signed.  For a database upgraded from schema 3: run it once, at once."""
+    _lock_meeting(conn, meeting_id)
+    report = verify(conn, meeting_id, key, unsigned_ok=True)
+    if not report.ok:
+        raise InvalidInput(f"the chain is broken, nothing is signed: {report.problem}", code="minutes.chain_broken",
+                           problem=report.problem)
+    unsigned = [lk for lk in report.links if lk.signature is None]
+    for lk in unsigned:
+        conn.execute(s.chain.update().where(s.chain.c.meeting_id == meeting_id, s.chain.c.seq == lk.seq)
+                     .values(signature=key.sign(chain_message(lk.link_hash))))
+        key.record(Recorded(meeting_id, lk.seq, lk.kind, lk.link_hash))
+    return len(unsigned)
 
 
 def signatures(conn: Connection, meeting_id: int) -> list[Signature]:
