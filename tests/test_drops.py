@@ -148,17 +148,40 @@ def test_fujitsu_latest_export_is_current(tmp_path: Path) -> None:
     shutil.copytree(old, new)
     xml = next(new.glob("*.xml"))
     xml.chmod(0o644)
-    xml.write_bytes(xml.read_bytes().replace(b">test tabel<", b">test tabel (rettet)<"))
+    listed = (b"<edoc:Attachments><edoc:Attachment><edoc:Title>Notat om test</edoc:Title><edoc:SerialNo>1"
+              b"</edoc:SerialNo><edoc:Link>Attachments\\notat.pdf</edoc:Link></edoc:Attachment></edoc:Attachments>")
+    xml.write_bytes(xml.read_bytes().replace(b">test tabel<", b">test tabel (rettet)<")
+                    .replace(b"<edoc:Attachments />", listed, 1))
     (new / "Attachments").mkdir()
     (new / "Attachments" / "notat.pdf").write_bytes((EDOC / "1548227.PDF").read_bytes())
+    (new / "Attachments" / "andet.pdf").write_bytes((EDOC / "1548285.PDF").read_bytes())
     pub = read_publication(tmp_path / "fujitsu", NO_TEXT)
     assert [Path(s).name for s in pub.superseded] == ["2017-04-21 12.00.48"]
     assert {Path(d.document.source_name).name for d in pub.documents} == {xml.name, xml.with_suffix(".html").name}
-    xml_doc = next(d for d in pub.documents if d.document.format == "xml")
-    assert "test tabel (rettet)" in [i.title for i in xml_doc.meeting.items]
-    [loose] = pub.attachments
-    assert loose.name == "notat.pdf" and loose.item is None and not loose.public
-    assert any("notat.pdf: named by no item" in w for w in pub.warnings)
+    xml_doc = pub.primary()
+    assert xml_doc.document.format == "xml" and "test tabel (rettet)" in [i.title for i in xml_doc.meeting.items]
+    listed_att, loose = pub.attachments
+    first = xml_doc.meeting.items[0].number
+    assert (listed_att.name, listed_att.item, listed_att.number, listed_att.title) == ("notat.pdf", first, "1",
+                                                                                       "Notat om test")
+    assert listed_att.public and listed_att.attachment_index == 0
+    assert loose.name == "andet.pdf" and loose.item is None and not loose.public
+    assert any("andet.pdf: named by no item" in w for w in pub.warnings)
+
+
+def test_edoc_unpublished_attachment_is_not_public(tmp_path: Path) -> None:
+    folder = tmp_path / "moede"
+    shutil.copytree(EDOC, folder)
+    xml = folder / "eDocAgendaPublishing.xml"
+    xml.chmod(0o644)
+    data = xml.read_bytes()
+    at = data.index(b"<PDFDocument>1548285.PDF</PDFDocument>")
+    cut = data.index(b"<PublishingType>SKAL PUBLICERES</PublishingType>", at)
+    xml.write_bytes(data[:cut] + "<PublishingType>MÅ IKKE PUBLICERES</PublishingType>".encode()
+                    + data[cut + len(b"<PublishingType>SKAL PUBLICERES</PublishingType>"):])
+    pub = read_publication(folder, NO_TEXT)
+    hidden = [a.name for a in pub.attachments if not a.public]
+    assert hidden == ["1548285.PDF"] and len(pub.attachments) == 10
 
 
 def test_every_drop_found_in_one_walk() -> None:
@@ -180,3 +203,16 @@ def test_limits_and_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(folders_common, "MAX_FILES", 10)
     with pytest.raises(InputError, match="the limit is 10"):
         read_publication(EDOC, NO_TEXT)
+
+
+def test_edoc_damaged_xml_keeps_the_minutes_pdf(tmp_path: Path) -> None:
+    folder = tmp_path / "moede"
+    shutil.copytree(EDOC, folder)
+    xml = folder / "eDocAgendaPublishing.xml"
+    xml.chmod(0o644)
+    xml.write_bytes(b"<?xml version=\"1.0\"?>\n<Meeting><Committee>Sundheds")
+    pub = read_publication(folder, NO_TEXT)
+    assert [d.document.source_name for d in pub.documents] == ["1552814.PDF"]
+    assert len(pub.meeting.items) == 8
+    assert any(w.startswith("eDocAgendaPublishing.xml: not read as a document") for w in pub.warnings)
+    assert len(pub.attachments) == 17 and not any(a.public or a.item for a in pub.attachments)

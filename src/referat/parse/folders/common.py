@@ -224,9 +224,10 @@ def best_title(item: AgendaItem, titles: list[str]) -> int | None:
 
 
 def leftovers(files: Files, used: set[str], pub: Publication, limits: Limits, *, under: str = "",
-              skip: tuple[str, ...] = ()) -> None:
+              skip: tuple[str, ...] = (), documents: bool = False) -> None:
     """Files of the delivery nothing named: read as attachments of no item (not public), with a warning;
-    identical bytes to a file already taken are only counted as another name of it."""
+    identical bytes to a file already taken are only counted as another name of it.  With ``documents``
+    (the delivery's own list could not be read) a file that reads as the meeting is one of its documents."""
     known = {a.sha256: a for a in pub.attachments + pub.item_documents}
     doc_hashes = {d.document.sha256 for d in pub.documents}
     for rel in files.names():
@@ -234,6 +235,9 @@ def leftovers(files: Files, used: set[str], pub: Publication, limits: Limits, *,
             continue
         data = files.read(rel)
         if data is None:
+            continue
+        if documents and read_document(files, rel, pub, data, quiet=True) is not None:
+            doc_hashes.add(pub.documents[-1].document.sha256)
             continue
         att = read_attachment(data, posixpath.basename(rel), public=False, limits=Limits(text=False))
         if att.sha256 in doc_hashes:

@@ -43,7 +43,7 @@ def read(files: Files, xml_rel: str, limits: Limits) -> Publication:
         root, _ = xmlutil.load(data, "eDoc XML")
     except Exception as exc:  # the importer already said why in its warning; the files are still kept
         pub.warnings.append(f"{xml_rel}: its file list cannot be read: {exc}")
-        leftovers(files, used, pub, limits, under=base)
+        leftovers(files, used, pub, limits, under=base, documents=True)
         return pub
     plan: list[tuple[str, str, bool]] = []  # (item number, its PDF, closed)
     found: list[tuple[AttachmentFile, list[str]]] = []  # (attachment, the titles the XML gives it)
@@ -62,7 +62,7 @@ def read(files: Files, xml_rel: str, limits: Limits) -> Publication:
             found.extend(_attachments(files, base, el, closed, pub, used, limits))
     pub.attachments.extend(att for att, _ in found)
     if not pub.documents:
-        leftovers(files, used, pub, limits, under=base)
+        leftovers(files, used, pub, limits, under=base, documents=True)
         return pub
     meeting = pub.meeting
     for number, pdf, closed in plan:
