@@ -247,3 +247,25 @@ def test_a_broken_chain_is_not_signed(held, where):  # noqa: F811
     assert r.exit_code != 0 and "nothing is signed" in r.output and "Traceback" not in r.output
     with held.council.engine.connect() as conn:
         assert all(x is None for x in conn.execute(select(s.chain.c.signature)).scalars())
+
+
+def test_deleting_the_last_approval_and_approving_again_is_found(held):  # noqa: F811
+    """Bo's approval (entry 3) is deleted; Cecilie then approves and gets number 3: the record holds two."""
+    approve_and_correct(held)
+    mid, c, u = held.meeting.id, held.council, held.users
+    with c.engine.begin() as conn:
+        conn.execute(s.chain.delete().where(s.chain.c.meeting_id == mid, s.chain.c.seq == 3))
+    c.approve(u["Cecilie"], mid, c.minutes(u["Cecilie"], mid).content_hash)
+    report = c.verify(mid)
+    assert not report.ok and report.broken_at == 3 and "were signed" in report.problem
+
+
+def test_a_failed_approval_leaves_no_line_in_the_record(held):  # noqa: F811
+    from referat.errors import ConflictError
+
+    approve_and_correct(held)
+    mid, c, u = held.meeting.id, held.council, held.users
+    before = len(c.signer.recorded(mid))
+    with pytest.raises(ConflictError):
+        c.approve(u["Cecilie"], mid, "0" * 64)
+    assert len(c.signer.recorded(mid)) == before and c.verify(mid).ok

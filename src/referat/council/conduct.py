@@ -163,7 +163,14 @@ class Conduct(CouncilBase):
             self._audit(conn, who, "minutes.approve", "meeting", meeting_id,
                         f"Godkendt by {member.label}: content {link.content_hash[:12]}…, link {link.link_hash[:12]}…",
                         meeting_id)
-            return link
+        self._record(meeting_id, [link])
+        return link
+
+    def _record(self, meeting_id: int, signed: list[Link]) -> None:
+        """Entries just committed, into the signed record outside the database (after the commit: a
+        transaction that failed leaves no line that ``verify`` would report as a lost entry)."""
+        for lk in signed:
+            self.signer.record(Recorded(meeting_id, lk.seq, lk.kind, lk.link_hash))
 
     def add_correction(self, actor: User | None, meeting_id: int, item_number: str, text: str) -> Link:
         """A dated addition to approved minutes (the only change they take); it joins the hash chain."""
@@ -173,7 +180,8 @@ class Conduct(CouncilBase):
                                           self.now())
             self._audit(conn, who, "minutes.correct", "meeting", meeting_id,
                         f"Tilføjelse to item {item_number}: {text.strip()[:80]}", meeting_id)
-            return link
+        self._record(meeting_id, [link])
+        return link
 
     def verify(self, meeting_id: int) -> ChainReport:
         """Recompute the approval chain of a meeting, its signatures and its entries recorded outside the
@@ -216,8 +224,9 @@ class Conduct(CouncilBase):
             signed = minutes.sign_unsigned(conn, self.signer, meeting_id)
             if signed:
                 self._audit(conn, None, "minutes.sign", "meeting", meeting_id,
-                            f"{signed} chain entries written before signing were signed", meeting_id)
-            return signed
+                            f"{len(signed)} chain entries written before signing were signed", meeting_id)
+        self._record(meeting_id, signed)
+        return len(signed)
 
     def public_chain(self, archive_id: int) -> PublicChain:
         """The chain of the meeting whose minutes are archive meeting ``archive_id``, for the public

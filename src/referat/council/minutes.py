@@ -259,8 +259,7 @@ def _append(conn: Connection, key: Signer, meeting_id: int, kind: str, user_id: 
                                          party=party, role=role, at=now, item_number=item_number, text=text,
                                          content_hash=content_hash, prev_hash=prev, link_hash=lh,
                                          signature=key.sign(chain_message(lh))))
-    key.record(Recorded(meeting_id, seq, kind, lh))  # outside the database, before the entry commits
-    return links(conn, meeting_id)[-1]
+    return links(conn, meeting_id)[-1]  # the caller records it outside the database once it is committed
 
 
 def _lock_meeting(conn: Connection, meeting_id: int) -> None:
@@ -342,7 +341,10 @@ def verify(conn: Connection, meeting_id: int, key: Signer, *, unsigned_ok: bool 
     snap = snapshot(conn, meeting_id)
     chain = links(conn, meeting_id)
     report = ChainReport(meeting_id, snap is not None, snap[1] if snap else None)
-    recorded = {r.seq: r for r in key.recorded(meeting_id) if r.kind in ("approval", "correction")}
+    recorded: dict[int, list[Recorded]] = {}
+    for r in key.recorded(meeting_id):
+        if r.kind in ("approval", "correction"):
+            recorded.setdefault(r.seq, []).append(r)
     report.recorded = len(recorded)
 
     def fail(at: int, problem: str) -> None:
@@ -385,22 +387,26 @@ def verify(conn: Connection, meeting_id: int, key: Signer, *, unsigned_ok: bool 
             problems.append("the chain must start with an approval")
         if not (unsigned_ok and lk.signature is None) and not key.verify(lk.signature, chain_message(lk.link_hash)):
             problems.append("its signature does not hold (the entry was not signed so by this council's key)")
-        if n in recorded and recorded[n].link_hash != lk.link_hash:
+        signed = {r.link_hash for r in recorded.get(n, [])}
+        if signed and lk.link_hash not in signed:
             problems.append("it differs from the entry signed and recorded outside the database")
+        elif len(signed) > 1:
+            problems.append(f"{len(signed)} different entries {n} were signed: an earlier one was removed from the"
+                            " database and the number used again")
         if problems:
             lk = replace(lk, ok=False, problem="; ".join(problems))
             fail(lk.seq, f"entry {n} ({lk.kind} by {lk.signer} at {local(lk.at):%Y-%m-%d %H:%M}): {lk.problem}")
         report.links.append(lk)
         prev = lk.link_hash
     for seq in sorted(n for n in recorded if n > len(chain)):
-        fail(seq, f"entry {seq} ({recorded[seq].kind}, signed and recorded outside the database) is missing from"
+        fail(seq, f"entry {seq} ({recorded[seq][0].kind}, signed and recorded outside the database) is missing from"
                   f" the database, which holds {len(chain)} entries of the {max(recorded)} recorded")
     return report
 
 
-def sign_unsigned(conn: Connection, key: Signer, meeting_id: int) -> int:
-    """Sign (and record) the entries of a chain written before entries were signed, once the rest of it
-    verifies; returns how many were signed.  For a database upgraded from schema 3: run it once, at once."""
+def sign_unsigned(conn: Connection, key: Signer, meeting_id: int) -> list[Link]:
+    """Sign the entries of a chain written before entries were signed, once the rest of it verifies; returns
+    them (the caller records them once committed).  For a database upgraded from schema 3: run it once."""
     _lock_meeting(conn, meeting_id)
     report = verify(conn, meeting_id, key, unsigned_ok=True)
     if not report.ok:
@@ -410,8 +416,7 @@ def sign_unsigned(conn: Connection, key: Signer, meeting_id: int) -> int:
     for lk in unsigned:
         conn.execute(s.chain.update().where(s.chain.c.meeting_id == meeting_id, s.chain.c.seq == lk.seq)
                      .values(signature=key.sign(chain_message(lk.link_hash))))
-        key.record(Recorded(meeting_id, lk.seq, lk.kind, lk.link_hash))
-    return len(unsigned)
+    return unsigned
 
 
 def signatures(conn: Connection, meeting_id: int) -> list[Signature]:

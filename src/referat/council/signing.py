@@ -149,8 +149,7 @@ class Signer:
 
     # -- the record ------------------------------------------------------------------------------
     def record(self, line: Recorded) -> None:
-        """Append a signed line (before the database transaction that writes the entry commits: a line without
-        its entry is reported by ``verify`` as a lost entry, never the other way round)."""
+        """Append a signed line (after the database transaction that wrote the entry committed)."""
         data: dict[str, Any] = {"db": self.database, "meeting": line.meeting_id, "seq": line.seq,
                                 "kind": line.kind, "link": line.link_hash}
         if line.document_sha256 is not None:
