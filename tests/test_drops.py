@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from referat.errors import InputError, NotMinutes
-from referat.parse.folders import Limits, Publication, read_publication, read_publications
+from referat.parse.folders import Limits, Publication, delivery_kind, read_publication, read_publications
 from referat.parse.folders import common as folders_common
 
 from .conftest import SHARED
@@ -182,6 +182,17 @@ def test_edoc_unpublished_attachment_is_not_public(tmp_path: Path) -> None:
     pub = read_publication(folder, NO_TEXT)
     hidden = [a.name for a in pub.attachments if not a.public]
     assert hidden == ["1548285.PDF"] and len(pub.attachments) == 10
+
+
+def test_delivery_kind_from_its_own_files() -> None:
+    assert delivery_kind(EDOC) == ("edoc", "eDocAgendaPublishing.xml")
+    assert delivery_kind(SBSYS) == ("sbsys", "Publication32/Publication32.xml")
+    assert delivery_kind(ACADRE) == delivery_kind(ACADRE / "XML_1863.xml") == ("acadre", "XML_1863.xml")
+    export = next(FUJITSU.rglob("*.xml")).parent
+    assert delivery_kind(export) == ("fujitsu", next(export.glob("*.xml")).name)
+    assert delivery_kind(DROPS) is None and delivery_kind(FUJITSU) is None  # (only below them)
+    assert delivery_kind(SHARED / "corpus" / "syddjurs_2013-06-20_puk_acadre-referat.xml") is None
+    assert delivery_kind(EDOC / "1552814.PDF") is None
 
 
 def test_every_drop_found_in_one_walk() -> None:

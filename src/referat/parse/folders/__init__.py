@@ -16,10 +16,11 @@ from pathlib import Path
 
 from ...attach import AttachmentFile, Limits
 from ...errors import InputError, NotMinutes
+from .. import sbsys_xml
 from . import acadre, edoc, fujitsu, sbsys
 from .common import MAX_FILES, Files, Publication
 
-__all__ = ["AttachmentFile", "Limits", "Publication", "read_publication", "read_publications"]
+__all__ = ["AttachmentFile", "Limits", "Publication", "delivery_kind", "read_publication", "read_publications"]
 
 MAX_DEPTH = 10
 
@@ -81,58 +82,77 @@ def _walk(folder: Path, depth: int, out: list[Publication], fujitsu_dirs: list[P
                 continue  # (a zip that is no SBSYS publication is not a delivery)
 
 
+def _head(path: Path, n: int = 16384) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
+
+
+def delivery_kind(path: str | Path) -> tuple[str, str] | None:
+    """What delivery ``path`` itself is, judged from its own files only (nothing below is searched):
+    ``(system, the file that says so)`` with system ``edoc``, ``acadre``, ``sbsys`` or ``fujitsu``, or None.
+    Cheap (reads at most a few heads): ``referat import`` can ask it to tell a delivery from a folder of
+    loose documents."""
+    p = Path(path)
+    if p.is_file():
+        if p.name.upper().startswith("XML_") and p.suffix.lower() == ".xml" and b"producedAgenda" in _head(p):
+            return "acadre", p.name
+        if p.suffix.lower() == ".zip" or _head(p, 4).startswith(b"PK"):
+            try:
+                files = Files(p)
+            except InputError:
+                return None
+            try:
+                rel = sbsys.is_sbsys(files)
+            finally:
+                files.close()
+            return ("sbsys", rel) if rel else None
+        return None
+    try:
+        names = sorted(c.name for c in p.iterdir() if c.is_file())
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read: {exc.strerror or exc}") from None
+    lower = {n.lower(): n for n in names}
+    if edoc.XML_NAME in lower:
+        return "edoc", lower[edoc.XML_NAME]
+    for n in names:
+        if n.upper().startswith("XML_") and n.lower().endswith(".xml") and b"producedAgenda" in _head(p / n):
+            return "acadre", n
+    xmls = [n for n in names if n.lower().endswith(".xml")]
+    for n in xmls:
+        if n.lower().startswith("publication") and sbsys_xml.looks_like(_head(p / n, 4096)):
+            return "sbsys", n
+    for n in xmls:
+        if fujitsu.looks_like_head(_head(p / n)):
+            return "fujitsu", n
+    return None
+
+
 def _read_dir(folder: Path, out: list[Publication], fujitsu_dirs: list[Path], limits: Limits,
               only: str | None = None) -> bool:
     """Read ``folder`` when it is one delivery (its own files decide); False when it is none."""
+    kind = delivery_kind(folder / only) if only else delivery_kind(folder)
+    if kind is None:
+        if only is not None:
+            raise NotMinutes(f"{only}: not an Acadre publication manifest")
+        return False
+    system, rel = kind
+    if system == "fujitsu":
+        fujitsu_dirs.append(folder)
+        return True
+    files = Files(folder)
     try:
-        names = {p.name: p for p in folder.iterdir() if p.is_file()}
-    except OSError as exc:
-        raise InputError(f"{folder}: cannot be read: {exc.strerror or exc}") from None
-    lower = {n.lower(): n for n in names}
-    manifests = [n for n in names if n.upper().startswith("XML_") and n.lower().endswith(".xml")
-                 and (only is None or n == only)]
-    if edoc.XML_NAME in lower and only is None:
-        files = Files(folder)
-        try:
-            out.append(edoc.read(files, lower[edoc.XML_NAME], limits))
-        finally:
-            files.close()
-        return True
-    for name in manifests:
-        with names[name].open("rb") as fh:
-            if b"producedAgenda" not in fh.read(16384):
-                continue
-        files = Files(folder)
-        try:
-            out.append(acadre.read(files, name, limits))
-        finally:
-            files.close()
-        return True
-    if only is not None:
-        raise NotMinutes(f"{only}: not an Acadre publication manifest")
-    xmls = [n for n in names if n.lower().endswith(".xml")]
-    if any(n.lower().startswith("publication") for n in xmls):
-        files = Files(folder)
-        try:
-            rel = sbsys.is_sbsys(files)
-            if rel is not None and "/" not in rel:
-                out.append(sbsys.read(files, rel, limits))
-                return True
-        finally:
-            files.close()
-    for n in xmls:
-        with names[n].open("rb") as fh:
-            head = fh.read(16384)
-        if fujitsu_xml_like(head):
-            fujitsu_dirs.append(folder)
-            return True
-    return False
-
-
-def fujitsu_xml_like(head: bytes) -> bool:
-    from .. import fujitsu_xml
-
-    return fujitsu_xml.looks_like(head) or (fujitsu_xml.NS.encode() in head and b"<" in head[:200])
+        if system == "edoc":
+            out.append(edoc.read(files, rel, limits))
+        elif system == "acadre":
+            out.append(acadre.read(files, rel, limits))
+        else:
+            out.append(sbsys.read(files, rel, limits))
+    finally:
+        files.close()
+    return True
 
 
 def _read_zip(path: Path, out: list[Publication], limits: Limits) -> None:

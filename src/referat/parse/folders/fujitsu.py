@@ -21,9 +21,14 @@ _EXPORT_TIME = re.compile(r"^(\d{4})-(\d\d)-(\d\d)[ T_](\d\d)[.:](\d\d)(?:[.:](\
 MEETING_DIR = re.compile(r"^\d{4}-\d\d-\d\d[ T_]\d\d[.:]\d\d$")
 
 
+def looks_like_head(head: bytes) -> bool:
+    """Whether the first bytes of an XML file are a Fujitsu export's (its namespace at the root)."""
+    return fujitsu_xml.looks_like(head) or fujitsu_xml.NS.encode() in head[:2048]
+
+
 def exports(files: Files) -> list[str]:
     """The Fujitsu export XMLs of the delivery."""
-    return [rel for rel in files.names() if rel.lower().endswith(".xml") and fujitsu_xml.looks_like(files.head(rel))]
+    return [rel for rel in files.names() if rel.lower().endswith(".xml") and looks_like_head(files.head(rel))]
 
 
 def _export_time(folder: str) -> tuple[datetime, str]:
