@@ -269,3 +269,17 @@ def test_a_failed_approval_leaves_no_line_in_the_record(held):  # noqa: F811
     with pytest.raises(ConflictError):
         c.approve(u["Cecilie"], mid, "0" * 64)
     assert len(c.signer.recorded(mid)) == before and c.verify(mid).ok
+
+
+def test_deleting_the_whole_meeting_is_found(held, where):  # noqa: F811
+    approve_and_correct(held)
+    mid, c = held.meeting.id, held.council
+    gone = {s.chain, s.minutes, s.audit, s.dissents, s.decisions, s.attendance, s.attachments, s.items, s.meetings}
+    with c.engine.begin() as conn:  # the meeting (the only one) and everything that hangs on it
+        for table in reversed(s.metadata.sorted_tables):
+            if table in gone:
+                conn.execute(table.delete())
+    report = c.verify(mid)
+    assert not report.ok and "gone from the database" in report.problem
+    r = verify_cli(where, mid)
+    assert r.exit_code == 1 and "gone from the database" in r.output

@@ -187,7 +187,16 @@ class Conduct(CouncilBase):
         """Recompute the approval chain of a meeting, its signatures and its entries recorded outside the
         database, and the published copy in the archive (anyone may: it reveals hashes and signers only)."""
         with self._read() as conn:
-            agenda.get_meeting(conn, meeting_id)
+            try:
+                agenda.get_meeting(conn, meeting_id)
+            except NotFound:
+                signed = self.signer.recorded(meeting_id)
+                if not signed:
+                    raise
+                report = ChainReport(meeting_id, False, None, recorded=len({r.seq for r in signed}))
+                report.fail(0, f"meeting {meeting_id} is gone from the database, but {len(signed)} signed lines"
+                               " about its approved minutes are recorded outside it")
+                return report
             report = minutes.verify(conn, meeting_id, self.signer)
             archive_id = conn.execute(select(s.meetings.c.minutes_archive_id)
                                       .where(s.meetings.c.id == meeting_id)).scalar()
