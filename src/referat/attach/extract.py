@@ -135,9 +135,13 @@ def _pdf(data: bytes, budget: _Budget, out: Extraction, method: str = "pdf") -> 
                 out.complete = False
                 continue
             try:
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
+                try:
+                    textpage = page.get_textpage()
+                    text = textpage.get_text_range()
+                    textpage.close()
+                except pypdfium2.PdfiumError as exc:
+                    out.warnings.append(f"page {i + 1}: its text cannot be read: {exc}")
+                    out.complete, text = False, ""
                 if len("".join(text.split())) < MIN_TEXT and _has_image(page, pdfium_c):
                     why = _ocr_refusal(budget)
                     if why is None:
