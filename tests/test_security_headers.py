@@ -67,3 +67,10 @@ def test_no_template_needs_what_the_policy_forbids():
     for path in TEMPLATES.rglob("*.html"):
         text = path.read_text("utf-8")
         assert not re.search(r"<script|\son[a-z]+=|\sstyle=|<style|<iframe|<object", text, re.I), path.name
+
+
+def test_a_pdf_gets_the_headers_but_no_page_policy_that_would_block_the_viewer(client):
+    r = client.get(f"/moede/{client.meeting_id}/referat.pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert "content-security-policy" not in r.headers
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"

@@ -9,7 +9,8 @@ member's meeting) to other sites, or be sniffed into another type.
 ``SecurityHeaders`` is a plain ASGI middleware (no per-request task or body
 copy): it adds each header a response does not set itself, so a route with
 its own policy (the sandboxed source documents, the rendered minutes with their
-inline print style) keeps it.  ``SecuredStarlette`` puts it outside Starlette's
+inline print style) keeps it; a PDF gets no page policy (``object-src 'none'``
+would keep the browser's own PDF viewer from showing it), the other headers yes.  ``SecuredStarlette`` puts it outside Starlette's
 error handling, so a 500 page carries the headers too.
 """
 
@@ -48,6 +49,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
+                if any(n.lower() == b"content-type" and v.startswith(b"application/pdf") for n, v in headers):
+                    present.add(b"content-security-policy")  # a page policy keeps browsers' PDF viewers out
                 headers += [(name, value) for name, value in HEADERS if name not in present]
                 message = {**message, "headers": headers}
             await send(message)
