@@ -139,7 +139,8 @@ def _bold(cell: Tag) -> bool:
 
 def _list(lst: Tag, out: list[Para]) -> None:
     ordered = lst.name == "ol"
-    start = int(lst["start"]) if ordered and str(lst.get("start", "")).isdigit() else 1
+    start_attr = str(lst.get("start", ""))
+    start = int(start_attr) if ordered and start_attr.isdigit() else 1
     for n, li in enumerate(lst.find_all("li", recursive=False), start=start):
         inner = blocks(li, [])
         if inner and not inner[0].heading:
@@ -220,7 +221,7 @@ def _item_paras(details: Tag, number: str, warnings: list[str]) -> list[Para]:
                 warnings.append(f"item {number}: loose text in the item details: {clean(str(child))[:60]}")
                 paras.append(Para(clean(str(child))))
             continue
-        classes = child.get("class") or []
+        classes: list[str] = list(child.get("class") or [])
         if "sagsnummer" in classes:
             text = clean(child.get_text(" "))
             if text:

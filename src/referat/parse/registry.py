@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from .base import ParseResult
 
@@ -33,11 +33,17 @@ FORMATS = ("pdf", "html", "xml", "json", "docx", "zip", "text")
 
 @runtime_checkable
 class Parser(Protocol):
-    """What the importer asks of a parser."""
+    """What the importer asks of a parser (read-only attributes: a class attribute, a property or a frozen
+    dataclass field all serve)."""
 
-    name: str
-    formats: tuple[str, ...]
-    generic: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def formats(self) -> tuple[str, ...]: ...
+
+    @property
+    def generic(self) -> bool: ...
 
     def looks_like(self, data: bytes) -> bool: ...
 
@@ -54,7 +60,7 @@ class ModuleParser:
     generic: bool = False
 
     @property
-    def _mod(self):  # type: ignore[no-untyped-def]
+    def _mod(self) -> Any:
         return importlib.import_module(self.module)
 
     @property

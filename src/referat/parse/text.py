@@ -96,17 +96,17 @@ def parse(data: bytes, name: str) -> ParseResult:
         if m:
             chunks.append((m, []))
             continue
-        paras = chunks[-1][1]
-        if tables.RULE.match(line) and paras and paras[-1].cells is not None:
+        rows = chunks[-1][1]
+        if tables.RULE.match(line) and rows and rows[-1].cells is not None:
             # the rule under a table's header rows (render/text.py): the rows above are the header
-            for p in paras[::-1]:
-                if p.cells is None or len(p.cells) != len(paras[-1].cells or []):
+            for row in rows[::-1]:
+                if row.cells is None or len(row.cells) != len(rows[-1].cells or []):
                     break
-                p.head = True
+                row.head = True
             continue
         # rows of a table: lines with " | " between cells (a table as render/text.py prints it, or
         # Word tab stops); build_item makes a table of two or more lines with the same number of cells
-        paras.append(Para(line, cells=tables.split_row(line)))
+        rows.append(Para(line, cells=tables.split_row(line)))
         content.append(line)
     for position, (m, item_paras) in enumerate(chunks, start=1):
         title = m.group("title")
