@@ -172,8 +172,9 @@ def test_an_xml_export_of_an_unknown_schema() -> None:
 def test_plain_text_with_keyword_numbers() -> None:
     lines = ["REFERAT Natur- og Fritidsudvalget", "Mødedato: 3. maj 2026 kl. 17.00", "Mødested: Byrådssalen, Rådhuset",
              "Deltagere: Anna Hansen (A), Bo Jensen (V)", "Afbud: Carl Nielsen (C)"]
+    decided = {3: "Beslutning", 4: "Regionsrådets beslutning den 4. maj 2026"}  # any body's decision, any date
     for n, title in ((3, "Budget for naturstier"), (4, "Ny bådebro i havnen")):
-        lines += [f"Sag nr. {n} {title}", "Sagsnr.: 26/1234", "Resumé", f"Kort om sag {n}.", "Beslutning",
+        lines += [f"Sag nr. {n} {title}", "Sagsnr.: 26/1234", "Resumé", f"Kort om sag {n}.", decided[n],
                   "1. Godkendt."]
     record = _read("\n\n".join(lines).encode("utf-8"), "referat.txt")
     assert record.document.importer == "generic-text"
@@ -181,6 +182,8 @@ def test_plain_text_with_keyword_numbers() -> None:
     assert [(i.number, i.title) for i in m.items] == [("3", "Budget for naturstier"), ("4", "Ny bådebro i havnen")]
     assert m.committee == "Natur- og Fritidsudvalget" and m.place == "Byrådssalen, Rådhuset"
     assert [d.outcome for i in m.items for d in i.decisions] == ["approved", "approved"]
+    last = m.items[1].decisions[0]
+    assert (last.body, last.date and last.date.isoformat()) == ("Regionsrådet", "2026-05-04")
 
 
 def test_generic_readers_are_used_only_when_no_dedicated_parser_claims_the_file(shared: Path) -> None:
