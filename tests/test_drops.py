@@ -42,6 +42,8 @@ def test_edoc_folder_is_one_meeting_with_xml_and_minutes_pdf(edoc: Publication) 
     meeting = edoc.meeting
     assert meeting.committee == "Sundheds- og Forebyggelsesudvalget" and f"{meeting.start:%Y-%m-%d %H:%M}" == \
         "2012-12-04 13:00"
+    assert {d.meeting.municipality for d in edoc.documents} == {"Ballerup"}
+    assert not [w for w in edoc.warnings if "disagree" in w]
 
 
 def test_edoc_item_documents_say_which_item(edoc: Publication) -> None:
@@ -139,6 +141,10 @@ def test_fujitsu_export_tree() -> None:
     assert sorted(d.document.format for d in pub.documents) == ["html", "xml"]
     assert pub.meeting.committee == "Hennys testudvalg" and len(pub.meeting.items) == 5
     assert pub.attachments == []
+    # the XML names no municipality (its golden says "ukendt"); its HTML rendering names Middelfart
+    assert {d.meeting.municipality for d in pub.documents} == {"Middelfart"}
+    assert any(w.endswith(".xml: names no municipality; Middelfart, as the delivery's other documents say")
+               for w in pub.warnings)
 
 
 def test_fujitsu_latest_export_is_current(tmp_path: Path) -> None:

@@ -52,6 +52,7 @@ def read_publications(path: str | Path, limits: Limits | None = None) -> list[Pu
         _walk(root, 0, out, fujitsu_dirs, limits, [0])
     out.extend(_read_fujitsu(fujitsu_dirs, limits))
     for pub in out:
+        pub.agree()
         pub.sort()
     if not out:
         raise NotMinutes(f"{root.name}: no publication found (an eDoc meeting folder, an SBSYS zip or folder, "

@@ -18,6 +18,7 @@ from pathlib import Path
 from ...attach import AttachmentFile, Limits, read_attachment
 from ...errors import InputError, ReferatError
 from ...model import AgendaItem, ImportedMeeting, Meeting
+from ...vocab.municipality import UNKNOWN
 from ..importer import MAX_BYTES, parse_bytes
 
 MAX_FILES = 5000
@@ -60,6 +61,23 @@ class Publication:
     @property
     def meeting(self) -> Meeting:
         return self.primary().meeting
+
+    def agree(self) -> None:
+        """One meeting across its documents: a document that could not tell the municipality (a Fujitsu
+        XML names none; its HTML rendering does) takes the one the others agree on; documents that
+        disagree on the municipality, committee or start are reported, not changed."""
+        known = {d.meeting.municipality for d in self.documents if d.meeting.municipality not in ("", UNKNOWN)}
+        if len(known) == 1:
+            [name] = known
+            for d in self.documents:
+                if d.meeting.municipality in ("", UNKNOWN):
+                    d.meeting.municipality = name
+                    self.warnings.append(f"{d.document.source_name}: names no municipality; {name}, as the "
+                                         "delivery's other documents say")
+        for what in ("municipality", "committee", "start"):
+            values = {str(getattr(d.meeting, what)) for d in self.documents if getattr(d.meeting, what)}
+            if len(values) > 1:
+                self.warnings.append(f"the documents disagree on the meeting's {what}: " + ", ".join(sorted(values)))
 
     def sort(self) -> None:
         """Attachments and item documents in the order of the meeting's items, then their own order."""
