@@ -284,3 +284,17 @@ def test_every_page_type_fits_a_phone(browser: Any, base_url: str, store: Any, w
             shot(page, "phone-search-facets-open")
     finally:
         context.close()
+
+
+def test_printed_pages_leave_out_the_site_around_them(page: Any, store: Any) -> None:
+    """The print style sheet: no header search form, menu, facets or pager; the content and its tables stay."""
+    page.emulate_media(media="print")
+    page.goto("/soeg?q=udvalget")
+    assert page.locator("ol.hits > li").first.is_visible()
+    for hidden in ("form.big", "aside.facets", "nav.pager", "header nav.top"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    meeting = next(m for m in store.meetings() if store.get(m.id).meeting.participants)
+    page.goto(f"/moede/{meeting.id}")
+    assert not page.locator("header form.mini").is_visible() and page.locator("h1").is_visible()
+    assert page.locator("table.items").is_visible()
+    shot(page, "print-meeting")

@@ -50,6 +50,7 @@ from .municipalities import committee_names, people_named
 from .office import office_for, office_routes
 from .params import PAGE_SIZE, BadRequest, digits, search_params
 from .sharedcache import SharedPages
+from .sitemap import sitemap_routes
 from .urls import public_root
 from .verification import verification_routes
 
@@ -384,7 +385,7 @@ def create_app(store: Store, council: Any = None, settings: Settings | None = No
     routes += _routes(portal)  # feeds before the pages' path parameters
     office = office_for(store, portal.lock, council)
     routes += verification_routes(portal, office)  # before the downloads' "{doc}.{ext}"
-    routes += download_routes(portal) + sources.source_routes(portal)
+    routes += download_routes(portal) + sources.source_routes(portal) + sitemap_routes(portal)
     routes += office_routes(office)
     app = SecuredStarlette(routes=routes, exception_handlers={HTTPException: http_error, 500: server_error})
     app.state.portal = portal
