@@ -21,7 +21,8 @@ from .store import open_store
 def reindex_cmd(ctx: click.Context) -> None:
     """Rebuild the search index from the stored items (both backends)."""
     started = time.perf_counter()
-    with open_store(ctx.obj["db"], ctx.obj["settings"]) as store:
+    # (the old index is thrown away unread: a damaged one cannot stop its own rebuild)
+    with open_store(ctx.obj["db"], ctx.obj["settings"], rebuild_index=True) as store:
         items = store.reindex()
         where = getattr(getattr(store, "log_index", None), "folder", None) or f"{ctx.obj['db']}.index"
     click.echo(f"indexed {items} items in {time.perf_counter() - started:.1f} s ({os.fspath(where)})")

@@ -53,6 +53,14 @@ class StoreError(ReferatError):
     exit_code = 3
 
 
+class DiskFull(StoreError):
+    """The disk is full: nothing of the transaction that met it was kept (free space and run it again)."""
+
+
+class IndexDamaged(StoreError):
+    """The search index cannot be read (a damaged segment, a missing file); ``referat reindex`` rebuilds it."""
+
+
 class IndexBudgetExceeded(StoreError):
     """Making one meeting's search-index documents ran over its time budget (``store.aside``)."""
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, ReferatError
+from .errors import DiskFull, InputError, ReferatError
 from .model import ImportedMeeting
 from .parse import budget
 from .parse.importer import MAX_BYTES, parse_file
@@ -78,6 +78,8 @@ def _save(store: Store, pending: list[tuple[Path, ImportedMeeting | ReferatError
     records = [r for _, r in pending if isinstance(r, ImportedMeeting)]
     try:
         saved: list[SaveResult | ReferatError] = list(store.save_many(records))
+    except DiskFull:
+        raise  # (not any file's fault: the import stops with one line)
     except ReferatError:  # find the culprit: one at a time
         saved = []
         for record in records:

@@ -60,10 +60,10 @@ def _terms(result: dict[str, Any], name: str) -> list[FacetValue]:
 
 
 def facet_counts(index: SearchIndex, query: Query, filters: IndexFilters, *, size: int = FACET_SIZE) -> Facets:
-    compiled = index.compile(query, filters)
     aggs: dict[str, Any] = {name: {"terms": {"field": fast, "size": size}} for name, fast in FACET_FIELDS.items()}
     aggs["year"] = {"terms": {"field": "year", "size": YEARS}}
-    result = index.searcher().aggregate(compiled, aggs)
+    with index.guard():  # (a damaged segment: one IndexDamaged line)
+        result = index.searcher().aggregate(index.compile(query, filters), aggs)
     years = [FacetValue(str(int(b["key"])), int(b["doc_count"]))
              for b in result.get("year", {}).get("buckets", []) if b.get("doc_count")]
     years.sort(key=lambda v: v.value, reverse=True)

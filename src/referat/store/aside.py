@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..errors import IndexBudgetExceeded, StoreError
+from ..errors import DiskFull, IndexBudgetExceeded, StoreError
 from ..search.index import SearchIndex
 from .freshrows import Rows
 
@@ -72,6 +72,9 @@ def apply_guarded(index: SearchIndex, batch: list[tuple[int, Rows]]) -> tuple[in
     except (StoreError, OSError):
         raise
     except Exception as exc:  # (the analysis or tantivy refused a document: ValueError, RecursionError ...)
+        if "No space left" in str(exc) or "disk is full" in str(exc):
+            raise DiskFull(f"the disk is full: the search index {index.path} cannot grow; free space and run"
+                           " 'referat reindex'") from None
         failure = exc
     if len(batch) == 1:
         meeting_id = batch[0][0]
