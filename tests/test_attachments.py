@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 
-from referat.attach import extract_text, read_attachment, sniff
+import pytest
+
+from referat.attach import extract_text, ocr, read_attachment, sniff
 from referat.attach.files import Limits
 
 from .conftest import SHARED
@@ -111,3 +113,20 @@ def test_read_attachment_gives_the_file_facts() -> None:
     assert "sundhedsvæsen" in att.full_text.lower()
     bare = read_attachment(data, "1546399.PDF", limits=Limits(text=False))
     assert bare.text == [] and bare.pages is None and bare.title == "1546399"
+
+
+def test_without_the_system_packages_files_get_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without scripts/setup-system (the demo's): scans and old Word give warnings, not errors."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    ocr.tesseract.cache_clear()
+    ocr.languages.cache_clear()
+    try:
+        ex = extract_text(SCAN.read_bytes(), SCAN.name, max_pages=1)
+        assert ex.pages == [""] and ex.ocr_pages == [] and not ex.complete
+        assert "tesseract is not installed" in ex.warnings[-1]
+        ex = extract_text((ACADRE / "2531342E2.DOC").read_bytes(), "2531342E2.DOC")
+        assert ex.pages == [] and ex.warnings == [".DOC files are read by LibreOffice, which is not installed; "
+                                                  "no text read"]
+    finally:
+        ocr.tesseract.cache_clear()
+        ocr.languages.cache_clear()
