@@ -118,6 +118,10 @@ def test_an_html_page_in_an_unknown_layout() -> None:
     page = page.replace("bemærkninger</p>", "bemærkninger</strong></p>").replace("Beslutning</p>",
                                                                              "Beslutning</strong></p>")
     page = page.replace("<strong>Natur- og Fritidsudvalget</p>", "<strong>Natur- og Fritidsudvalget</strong></p>")
+    # page furniture and a table of contents before the items are neither header fields nor lost text
+    page = page.replace("<h1>", '<p><a href="/">Tilbage til forsiden</a></p><h1>')
+    page = page.replace("<h2>", "<table><tr><th>Punkt</th><th>Titel</th></tr><tr><td>12.</td><td>Budget for "
+                        "naturstier</td></tr><tr><td>13.</td><td>Ny bådebro i havnen</td></tr></table><h2>", 1)
     record = _read(page.encode("utf-8"), "side.html")
     assert record.document.importer == "generic-html"
     _check_meeting(record, ["12", "13"], ["Budget for naturstier", "Ny bådebro i havnen"])

@@ -48,6 +48,7 @@ class TextBlock:
     # a named style (an HTML class, a Word paragraph style) when the format has one: blocks of one
     # style are set alike even where the style's look (an external stylesheet) is unknown
     style: str = ""
+    link: bool = False  # all its text is a link (HTML): in a page's header, navigation
 
 
 _NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")
@@ -198,6 +199,16 @@ def _people(text: str) -> list[Participant] | None:
     return found
 
 
+def _toc_entry(b: TextBlock, starts: list[_Start]) -> bool:
+    """A header line that names an item by its number and title: an entry of a table of contents
+    (boilerplate, like the PDF table of contents pdftext cuts out)."""
+    n = vocab.item_number(" ".join(b.cells) if b.cells is not None else b.text)
+    if n is None or not n.title:
+        return False
+    title = re.sub(r"[\s.]+\d{1,4}$", "", n.title).casefold()  # a page number after the title
+    return any(s.number == n.number and title and s.title.casefold().startswith(title[:40]) for s in starts)
+
+
 def _with_time(start: datetime | None, text: str) -> datetime | None:
     d = parse_date(text)
     t = parse_time(text)
@@ -222,11 +233,12 @@ class HeaderReader:
 
     def read(self, blocks: list[TextBlock]) -> None:
         for b in blocks:
+            if b.link or b.head:  # page furniture: navigation links, an agenda table's column headings
+                self.group = None
+                continue
             if b.cells is not None:
                 first = b.cells[0].strip().rstrip(":") if b.cells else ""
                 text = f"{first}: {' '.join(b.cells[1:])}" if vocab.header_field(first) else " ".join(b.cells)
-                if b.head:  # a table's column headings end a list of people
-                    self.group = None
             else:
                 text = b.text
             text = norm(text)
@@ -404,7 +416,8 @@ def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
     starts = [s for s in starts if s.index < sig]
     header = blocks[: starts[0].index]
     toc = next((i for i, b in enumerate(header) if b.cells is None and vocab.toc_heading(b.text)), None)
-    HeaderReader(meeting, typo, content, warnings).read(header if toc is None else header[:toc])
+    header = header if toc is None else header[:toc]
+    HeaderReader(meeting, typo, content, warnings).read([b for b in header if not _toc_entry(b, starts)])
     if meeting_hint:
         meeting_hint(meeting)
     sections = _Sections(blocks, typo)

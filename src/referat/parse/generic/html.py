@@ -56,36 +56,38 @@ class _Walker:
     def __init__(self) -> None:
         self.out: list[TextBlock] = []
         self.tables = 0
-        self.pieces: list[tuple[str, bool]] = []
+        self.pieces: list[tuple[str, bool, bool]] = []  # text, bold, inside a link
 
     def flush(self, style: str = "") -> None:
-        text = "".join(t for t, _ in self.pieces)
+        text = "".join(t for t, _, _ in self.pieces)
+        seen = [(b, a) for t, b, a in self.pieces if norm(t)]
         for line in text.split("\n"):
             if norm(line):
-                bold_parts = [b for t, b in self.pieces if norm(t)]
-                self.out.append(TextBlock(norm(line), bold=bool(bold_parts) and all(bold_parts), style=style))
+                self.out.append(TextBlock(norm(line), bold=bool(seen) and all(b for b, _ in seen), style=style,
+                                          link=bool(seen) and all(a for _, a in seen)))
         self.pieces = []
 
-    def inline(self, el: etree._Element, bold: bool) -> None:
+    def inline(self, el: etree._Element, bold: bool, link: bool) -> None:
         """Text of an inline element and its inline children."""
         bold = bold or _is_bold(el)
+        link = link or _tag(el) == "a"
         if el.text:
-            self.pieces.append((el.text, bold))
+            self.pieces.append((el.text, bold, link))
         for child in el:
-            self.child(child, bold)
+            self.child(child, bold, link)
 
-    def child(self, child: etree._Element, bold: bool) -> None:
+    def child(self, child: etree._Element, bold: bool, link: bool = False) -> None:
         tag = _tag(child)
         if tag and tag not in _SKIP and not _hidden(child):
             if tag == "br":
-                self.pieces.append(("\n", bold))
+                self.pieces.append(("\n", bold, link))
             elif tag in _BLOCK or _has_block(child):
                 self.flush()
                 self.block(child)
             else:
-                self.inline(child, bold)
+                self.inline(child, bold, link)
         if child.tail:
-            self.pieces.append((child.tail, bold))
+            self.pieces.append((child.tail, bold, link))
 
     def block(self, el: etree._Element) -> None:
         tag = _tag(el)
@@ -103,7 +105,7 @@ class _Walker:
         bold = _is_bold(el)
         self.flush()
         if el.text:
-            self.pieces.append((el.text, bold))
+            self.pieces.append((el.text, bold, False))
         for child in el:
             self.child(child, bold)
         self.flush(style)
