@@ -233,3 +233,11 @@ def test_edoc_damaged_xml_keeps_the_minutes_pdf(tmp_path: Path) -> None:
     assert len(pub.meeting.items) == 8
     assert any(w.startswith("eDocAgendaPublishing.xml: not read as a document") for w in pub.warnings)
     assert len(pub.attachments) == 17 and not any(a.public or a.item for a in pub.attachments)
+
+
+def test_delivery_time_budget_keeps_every_file() -> None:
+    pub = read_publication(EDOC, Limits(max_total_seconds=1e-6))
+    assert len(pub.attachments) == 10 and len(pub.item_documents) == 7 and len(pub.meeting.items) == 8
+    for att in pub.attachments + pub.item_documents:
+        assert att.text == [] and not att.complete and att.size > 0
+        assert att.warnings == ["text not read: the time limit of 1e-06 s for the delivery's files ran out"]

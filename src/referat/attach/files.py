@@ -19,13 +19,16 @@ from .formats import sniff
 
 @dataclass(frozen=True)
 class Limits:
-    """The budget for reading one file's text (see ``extract.extract_text``); ``text=False`` reads none."""
+    """The budget for reading one file's text (see ``extract.extract_text``); ``text=False`` reads none.
+    ``max_total_seconds`` bounds the text reading of all files of one delivery (``referat.parse.folders``):
+    once spent, the remaining files are kept without text, each with a warning."""
 
     max_pages: int = MAX_PAGES
     max_seconds: float = MAX_SECONDS
     max_ocr_pages: int | None = None
     use_ocr: bool = True
     text: bool = True
+    max_total_seconds: float | None = None
 
 
 @dataclass

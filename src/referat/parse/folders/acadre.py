@@ -15,9 +15,9 @@ import hashlib
 import posixpath
 from pathlib import PurePosixPath
 
-from ...attach import AttachmentFile, Limits, read_attachment
+from ...attach import AttachmentFile, Limits
 from .. import acadre_xml, xmlutil
-from .common import Files, Publication, fold, leftovers, nfc, read_document
+from .common import Files, Publication, fold, leftovers, nfc, read_document, read_in
 
 
 def is_manifest(files: Files) -> str | None:
@@ -136,9 +136,8 @@ def _attachments(files: Files, folder: str, fusions: list[bytes], by_hash: dict[
                 continue
             same = names_of.get(rel, [rel])
             used.update(same)
-            att = read_attachment(blob, posixpath.basename(rel), title=entry.title, number=entry.number,
-                                  order=index + 1, item=item.number, public=entry.public and item.public,
-                                  reference=entry.reference, limits=limits)
+            att = read_in(files, blob, rel, limits, title=entry.title, number=entry.number, order=index + 1,
+                          item=item.number, public=entry.public and item.public, reference=entry.reference)
             att.attachment_index = index
             att.aliases = sorted({_display_name(n) for n in same if n != rel})
             att.alternates = _alternates(files, entry.title, att, by_hash, used, limits)
@@ -161,9 +160,8 @@ def _alternates(files: Files, title: str, att: AttachmentFile, by_hash: dict[str
             if blob is None:
                 continue
             used.update(names)
-            alt = read_attachment(blob, posixpath.basename(names[0]), title=att.title, number=att.number,
-                                  order=att.order, item=att.item, public=att.public, reference=att.reference,
-                                  limits=limits)
+            alt = read_in(files, blob, names[0], limits, title=att.title, number=att.number, order=att.order,
+                          item=att.item, public=att.public, reference=att.reference)
             alt.aliases = sorted({_display_name(n) for n in names[1:]})
             out.append(alt)
     return out

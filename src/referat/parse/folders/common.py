@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import time
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...attach import AttachmentFile, Limits, read_attachment
@@ -107,6 +108,7 @@ class Files:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.warnings: list[str] = []
+        self.started = time.monotonic()
         self._zip: zipfile.ZipFile | None = None
         self._sizes: dict[str, int] = {}
         if root.is_file():
@@ -206,7 +208,26 @@ def attachment(files: Files, rel: str, limits: Limits, **facts: object) -> Attac
     data = files.read(rel)
     if data is None:
         return None
-    return read_attachment(data, posixpath.basename(rel), limits=limits, **facts)  # type: ignore[arg-type]
+    return read_in(files, data, rel, limits, **facts)
+
+
+def read_in(files: Files, data: bytes, rel: str, limits: Limits, **facts: object) -> AttachmentFile:
+    """``read_attachment`` within what is left of the delivery's ``max_total_seconds``: a file read after
+    it ran out is kept without text, with a warning."""
+    late = None
+    if limits.text and limits.max_total_seconds is not None:
+        left = limits.max_total_seconds - (time.monotonic() - files.started)
+        if left <= 0:
+            limits = replace(limits, text=False)
+            late = (f"text not read: the time limit of {limits.max_total_seconds:g} s for the delivery's files "
+                    "ran out")
+        else:
+            limits = replace(limits, max_seconds=min(limits.max_seconds, left))
+    att = read_attachment(data, posixpath.basename(rel), limits=limits, **facts)  # type: ignore[arg-type]
+    if late:
+        att.complete = False
+        att.warnings.append(late)
+    return att
 
 
 def match_item(meeting: Meeting, att: AttachmentFile, titles: list[str] | None = None) -> None:
@@ -264,7 +285,7 @@ def leftovers(files: Files, used: set[str], pub: Publication, limits: Limits, *,
             known[att.sha256].aliases.append(att.name)
             continue
         pub.warnings.append(f"{rel}: named by no item of the delivery; kept as an attachment of no item, not public")
-        att = read_attachment(data, posixpath.basename(rel), public=False, limits=limits)
+        att = read_in(files, data, rel, limits, public=False)
         pub.attachments.append(att)
         known[att.sha256] = att
 
