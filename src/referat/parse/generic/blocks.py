@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from ... import tables
 from ...model import Meeting, Participant
@@ -51,9 +52,24 @@ class TextBlock:
     link: bool = False  # all its text is a link (HTML): in a page's header, navigation
 
 
+T = TypeVar("T")
 _NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")
 _TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*[-–]\s*\d{1,2}[:.]\d\d)?$", re.I)
 _DATE_TAIL = re.compile(r"[,\s]+(?:d\.|den)?\s*(?P<d>\d\d?[-.]\d\d?[-.]\d{4}|\d\d?\.\s*\w+\s+\d{4})(?:.*)$")
+
+
+class LastRead(Generic[T]):
+    """What a reader made of the last bytes it was given: the importer asks ``looks_like`` and then
+    ``parse`` with the same object, and the document is read once."""
+
+    def __init__(self, make: Callable[[bytes], T]):
+        self.make = make
+        self.last: tuple[bytes, T] | None = None
+
+    def __call__(self, data: bytes) -> T:
+        if self.last is None or self.last[0] is not data:
+            self.last = (data, self.make(data))
+        return self.last[1]
 
 
 def norm(text: str) -> str:

@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph
 
 from ...errors import InputError, NotMinutes
 from ..base import ParseResult
-from .blocks import TextBlock, norm, read
+from .blocks import LastRead, TextBlock, norm, read
 
 NAME = "generic-docx"
 
@@ -104,7 +104,7 @@ def _bold_row(cells: list[_Cell]) -> bool:
     return bool(runs) and all(r.bold for r in runs)
 
 
-def blocks_of(data: bytes) -> list[TextBlock]:
+def _blocks_of(data: bytes) -> list[TextBlock]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -112,6 +112,9 @@ def blocks_of(data: bytes) -> list[TextBlock]:
     out: list[TextBlock] = []
     _flow(document.iter_inner_content(), out, [0], _default_size(document))
     return out
+
+
+blocks_of = LastRead(_blocks_of)
 
 
 def looks_like(data: bytes) -> bool:

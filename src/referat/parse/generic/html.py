@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from ...errors import InputError, NotMinutes
 from ..base import ParseResult
-from .blocks import TextBlock, norm, read
+from .blocks import LastRead, TextBlock, norm, read
 
 NAME = "generic-html"
 
@@ -155,7 +155,7 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def blocks_of(data: bytes) -> list[TextBlock]:
+def _blocks_of(data: bytes) -> list[TextBlock]:
     text = _decode(data)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
@@ -166,6 +166,9 @@ def blocks_of(data: bytes) -> list[TextBlock]:
     walker = _Walker()
     walker.block(body if body is not None else root)
     return walker.out
+
+
+blocks_of = LastRead(_blocks_of)
 
 
 def looks_like(data: bytes) -> bool:

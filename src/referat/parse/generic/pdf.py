@@ -32,7 +32,7 @@ from ..pdftext import (
     word_set,
 )
 from . import vocab
-from .blocks import TextBlock, norm, read
+from .blocks import LastRead, TextBlock, norm, read
 
 NAME = "generic-pdf"
 
@@ -79,7 +79,7 @@ def _stands_alone(line: Line) -> bool:
                 or PART.match(text) or SIGNATURE_PAGE.match(text))
 
 
-def blocks_of(data: bytes) -> tuple[list[TextBlock], int]:
+def _blocks_of(data: bytes) -> tuple[list[TextBlock], int]:
     raw, heights = _lines(data)
     if not any(raw):
         raise NotMinutes("the PDF has no text layer (a scanned image?): run OCR first")
@@ -111,6 +111,9 @@ def blocks_of(data: bytes) -> tuple[list[TextBlock], int]:
                                  head=n < found.header_rows))
         done = found.last + 1
     return out, len(raw)
+
+
+blocks_of = LastRead(_blocks_of)
 
 
 def looks_like(data: bytes) -> bool:

@@ -13,7 +13,7 @@ import re
 
 from ...errors import InputError, NotMinutes
 from ..base import ParseResult
-from .blocks import TextBlock, norm, read
+from .blocks import LastRead, TextBlock, norm, read
 
 NAME = "generic-text"
 
@@ -29,7 +29,7 @@ def _decode(data: bytes) -> str:
     raise InputError("the text is neither UTF-8 nor Windows-1252")
 
 
-def blocks_of(data: bytes) -> list[TextBlock]:
+def _blocks_of(data: bytes) -> list[TextBlock]:
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     paras = [[line for line in chunk.split("\n") if line.strip()] for chunk in re.split(r"\n\s*\n", text)]
     paras = [p for p in paras if p]
@@ -44,6 +44,9 @@ def blocks_of(data: bytes) -> list[TextBlock]:
             else:
                 out.append(TextBlock(norm(line)))
     return out
+
+
+blocks_of = LastRead(_blocks_of)
 
 
 def looks_like(data: bytes) -> bool:
