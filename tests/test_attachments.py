@@ -130,3 +130,22 @@ def test_without_the_system_packages_files_get_warnings(monkeypatch: pytest.Monk
     finally:
         ocr.tesseract.cache_clear()
         ocr.languages.cache_clear()
+
+
+def test_image_attachment_is_read_by_ocr() -> None:
+    """A bilag delivered as a picture (here the scan's second page saved as PNG, as a phone or copier would)."""
+    import io
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(SCAN.read_bytes())
+    try:
+        image = pdf[1].render(scale=200 / 72, grayscale=True).to_pil()
+    finally:
+        pdf.close()
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    ex = extract_text(png.getvalue(), "bygningsliste.png")
+    assert sniff(png.getvalue(), "bygningsliste.png") == ("image", "image/png")
+    assert ex.method == "image-ocr" and ex.ocr_pages == [1] and ex.complete
+    assert {"Ejendomsoversigt", "Skovlunde", "Ballerup"} <= set(ex.pages[0].split())
