@@ -150,6 +150,29 @@ def test_a_word_document_in_an_unknown_layout() -> None:
     _check_meeting(record, ["1", "2"], ["Budget for naturstier", "Ny bådebro i havnen"])
 
 
+def test_word_list_numbers_count_as_printed() -> None:
+    """Item numbers that Word numbers itself (a numbered list style) are not in the text; they are
+    counted as Word prints them."""
+    docx = pytest.importorskip("docx")
+    from docx.shared import Pt
+
+    doc = docx.Document()
+    doc.add_paragraph("Referat")
+    doc.add_paragraph("Mødedato: 3. maj 2026")
+    for title in ("Budget for naturstier", "Ny bådebro i havnen", "Skøjtebane på torvet"):
+        run = doc.add_paragraph(style="List Number").add_run(title)
+        run.bold, run.font.size = True, Pt(14)
+        doc.add_paragraph(f"Forvaltningen har undersøgt sagen om {title.lower()} og lægger op til en beslutning.")
+        doc.add_paragraph().add_run("Beslutning").bold = True
+        doc.add_paragraph("Godkendt.")
+    out = io.BytesIO()
+    doc.save(out)
+    record = _read(out.getvalue(), "referat.docx")
+    assert [(i.number, i.title) for i in record.meeting.items] == [
+        ("1", "Budget for naturstier"), ("2", "Ny bådebro i havnen"), ("3", "Skøjtebane på torvet")]
+    assert [d.outcome for i in record.meeting.items for d in i.decisions] == ["approved"] * 3
+
+
 _XML = """<?xml version="1.0" encoding="utf-8"?>
 <Protokol><Type>Referat</Type><Udvalg>Natur- og Fritidsudvalget</Udvalg>
 <Moede><Dato>03-05-2026 17:00</Dato><Sted>Byrådssalen, Rådhuset</Sted>

@@ -3,7 +3,8 @@
 python-docx gives the body in reading order (paragraphs and tables); each paragraph becomes a
 ``TextBlock`` with what Word says about it: the heading level of its style ("Heading 2",
 "Overskrift 2", "Title"), whether all its text is bold and its largest font size (from the runs,
-else inherited through the paragraph style's base styles).  A table row of one cell (a layout table) is read
+else inherited through the paragraph style's base styles); Word's automatic list numbers are
+counted and put before the text, as Word prints them.  A table row of one cell (a layout table) is read
 as the cell's paragraphs, a row "Label: | value" as one line, any other row as a table row.
 ``blocks.read`` does the rest.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import docx
+from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -46,10 +49,94 @@ def _default_size(document: Any) -> float:
     return int(found[0]) / 2 if found and str(found[0]).isdigit() else 10.0
 
 
-def _paragraph(p: Paragraph, out: list[TextBlock], default: float) -> None:
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str, "lowerLetter": lambda n: chr(96 + n) if n <= 26 else str(n),
+    "upperLetter": lambda n: chr(64 + n) if n <= 26 else str(n),
+}
+
+
+class _Numbering:
+    """Word's automatic list numbers ("3.", "2.1"), which python-docx does not give as text: counted
+    per list and level the way Word counts them (``numbering.xml``; bullets get none)."""
+
+    def __init__(self, document: Any):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> level -> format, text, start
+        self.abstract: dict[str, str] = {}  # numId -> the list definition it counts with
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        defs = {a.get(qn("w:abstractNumId")): a for a in root.findall(qn("w:abstractNum"))}
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            aid = ref.get(qn("w:val")) if ref is not None else None
+            if aid not in defs:
+                continue
+            levels = {}
+            for lvl in defs[aid].findall(qn("w:lvl")):
+                start = _val(lvl, "w:start")
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (_val(lvl, "w:numFmt") or "decimal", _val(lvl, "w:lvlText"),
+                                                           int(start) if start.isdigit() else 1)
+            num_id = str(num.get(qn("w:numId"), ""))
+            self.levels[num_id] = levels
+            self.abstract[num_id] = str(aid)
+
+    def label(self, p: Paragraph) -> str:
+        found = _num_pr(p)
+        if found is None or found[0] not in self.levels or found[1] not in self.levels[found[0]]:
+            return ""
+        num, level = found
+        counters = self.counters.setdefault(self.abstract[num], [0] * 10)
+        fmt, text, start = self.levels[num][level]
+        counters[level] = max(counters[level] + 1, start)
+        for deeper in range(level + 1, len(counters)):
+            counters[deeper] = 0
+        if fmt not in _FORMATS:
+            return ""
+        out = text
+        for k in range(level + 1):
+            shown = self.levels[num].get(k, ("decimal", "", 1))
+            value = counters[k] or shown[2]
+            out = out.replace(f"%{k + 1}", _FORMATS.get(shown[0], str)(value))
+        return out.strip()
+
+
+def _val(el: Any, tag: str) -> str:
+    child = el.find(qn(tag))
+    return str(child.get(qn("w:val"), "")) if child is not None else ""
+
+
+def _num_pr(p: Paragraph) -> tuple[str, int] | None:
+    """The list and level a paragraph is numbered in, its own or its style's (through base styles)."""
+    sources = [p._p.pPr]
+    style = p.style
+    while style is not None:
+        sources.append(style.element.pPr)
+        style = style.base_style
+    for ppr in sources:
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if numpr is not None and _val(numpr, "w:numId"):
+            level = _val(numpr, "w:ilvl")
+            return _val(numpr, "w:numId"), int(level) if level.isdigit() else 0
+    return None
+
+
+class _Context:
+    def __init__(self, document: Any):
+        self.default = _default_size(document)
+        self.numbering = _Numbering(document)
+        self.tables = 0
+
+
+def _paragraph(p: Paragraph, out: list[TextBlock], ctx: _Context) -> None:
     text = p.text
     if not norm(text):
         return
+    label = ctx.numbering.label(p)
+    if label:
+        text = f"{label} {text}"
+    default = ctx.default
     name = p.style.name if p.style is not None else ""
     m = _LEVEL.match(name)
     level = int(m.group(1)) if m else (1 if _TITLE.match(name) else 0)
@@ -75,24 +162,24 @@ def _cells(row: Any) -> list[_Cell]:
     return out
 
 
-def _flow(items: Any, out: list[TextBlock], tables: list[int], default: float) -> None:
+def _flow(items: Any, out: list[TextBlock], ctx: _Context) -> None:
     for item in items:
         if isinstance(item, Paragraph):
-            _paragraph(item, out, default)
+            _paragraph(item, out, ctx)
         elif isinstance(item, Table):
-            _table(item, out, tables, default)
+            _table(item, out, ctx)
 
 
-def _table(table: Table, out: list[TextBlock], tables: list[int], default: float) -> None:
-    tables[0] += 1
-    number = tables[0]
+def _table(table: Table, out: list[TextBlock], ctx: _Context) -> None:
+    ctx.tables += 1
+    number = ctx.tables
     for r, row in enumerate(table.rows):
         cells = _cells(row)
         texts = [norm(c.text) for c in cells]
         filled = [t for t in texts if t]
         if len(filled) <= 1:
             for c in cells:
-                _flow(c.iter_inner_content(), out, tables, default)
+                _flow(c.iter_inner_content(), out, ctx)
         elif len(filled) == 2 and filled[0].endswith(":"):
             out.append(TextBlock(f"{filled[0]} {filled[1]}"))  # a label and its value
         else:
@@ -110,7 +197,7 @@ def _blocks_of(data: bytes) -> list[TextBlock]:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"the Word document cannot be read ({exc})") from None
     out: list[TextBlock] = []
-    _flow(document.iter_inner_content(), out, [0], _default_size(document))
+    _flow(document.iter_inner_content(), out, _Context(document))
     return out
 
 
