@@ -241,3 +241,26 @@ def test_delivery_time_budget_keeps_every_file() -> None:
     for att in pub.attachments + pub.item_documents:
         assert att.text == [] and not att.complete and att.size > 0
         assert att.warnings == ["text not read: the time limit of 1e-06 s for the delivery's files ran out"]
+
+
+def test_acadre_closed_minutes_and_flat_delivery(tmp_path: Path) -> None:
+    closed = tmp_path / "closed"
+    shutil.copytree(ACADRE, closed)
+    manifest = closed / "XML_1863.xml"
+    manifest.chmod(0o644)
+    text = manifest.read_text(encoding="utf-8")
+    first = text.index('access="Åben"')
+    second = text.index('access="Åben"', first + 1)  # (the minutes' row; the first is the agenda's)
+    manifest.write_text(text[:second] + 'access="Lukket"' + text[second + len('access="Åben"'):], encoding="utf-8")
+    pub = read_publication(closed, NO_TEXT)
+    by_name = {d.document.source_name: d.document.sha256 for d in pub.documents}
+    assert sorted(pub.closed_documents) == sorted([by_name["3687981.XML"], by_name["3687982.DOCX"]])
+    assert "3687981.xml: the manifest marks it 'Lukket'; not public" in pub.warnings
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    shutil.copy(ACADRE / "XML_1863.xml", flat)
+    for f in (ACADRE / "Files_1863_3687982").iterdir():
+        shutil.copy(f, flat)
+    pub = read_publication(flat, NO_TEXT)
+    assert [a.name for a in pub.attachments] == ["3525829E1.DOCX", "2531342E2.DOC", "3629343E3.DOCX"]
+    assert len(pub.documents) == 3 and pub.closed_documents == []

@@ -84,11 +84,16 @@ def read(files: Files, manifest_rel: str, limits: Limits) -> Publication:
                 continue
             used.add(rel)
             blob = files.read(rel)
-            if blob is not None and read_document(files, rel, pub, blob) is not None and key == "xmlfilename":
-                fusions.append(blob)
+            doc = read_document(files, rel, pub, blob) if blob is not None else None
+            if doc is not None and key == "xmlfilename":
+                fusions.append(blob or b"")
+            if doc is not None and row.get("access", "Åben").casefold() not in ("åben", "aaben", "open", ""):
+                pub.closed_documents.append(doc.document.sha256)
+                pub.warnings.append(f"{name}: the manifest marks it {row.get('access')!r}; not public")
+    prefix = folder + "/" if folder else ""
     by_hash: dict[str, list[str]] = {}
     for rel in files.names():
-        if rel.startswith(folder + "/") and rel not in used:
+        if rel.startswith(prefix) and rel not in used:
             blob = files.read(rel)
             if blob is not None:
                 by_hash.setdefault(hashlib.sha256(blob).hexdigest(), []).append(rel)
@@ -112,7 +117,7 @@ def read(files: Files, manifest_rel: str, limits: Limits) -> Publication:
                 read_document(files, names[0], pub, blob, quiet=True)
             if len(pub.documents) > before:
                 used.update(names)
-    leftovers(files, used, pub, limits, under=folder + "/" if folder else "")
+    leftovers(files, used, pub, limits, under=prefix)
     pub.warnings.extend(files.warnings)
     return pub
 

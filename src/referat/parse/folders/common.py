@@ -42,7 +42,8 @@ class Publication:
     item each (eDoc prints every item again as its own PDF): ``AttachmentFile`` values whose ``item`` says
     which.  ``attachments`` are the bilag, matched to items where the delivery says (``item`` None when it
     does not: such files are not public).  ``superseded`` names older exports this one replaces (Fujitsu),
-    ``warnings`` what could not be read or matched."""
+    ``closed_documents`` the SHA-256 of documents the delivery marks as not for the public (an Acadre
+    manifest's access), ``warnings`` what could not be read or matched."""
 
     system: str
     source: str
@@ -50,6 +51,7 @@ class Publication:
     item_documents: list[AttachmentFile] = field(default_factory=list)
     attachments: list[AttachmentFile] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)
+    closed_documents: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def primary(self) -> ImportedMeeting:
