@@ -127,6 +127,16 @@ def test_an_html_page_in_an_unknown_layout() -> None:
     _check_meeting(record, ["12", "13"], ["Budget for naturstier", "Ny bådebro i havnen"])
 
 
+def test_html_items_numbered_by_an_ordered_list() -> None:
+    page = ('<html><body><h1>Dagsorden</h1><p><b>Teknisk Udvalg</b></p><p>Dato: 3. maj 2026</p><ol start="4">'
+            "<li><h2>Budget for stier</h2><h3>Resumé</h3><p>Tekst om stierne i skoven.</p></li>"
+            "<li><h2>Ny bro</h2><h3>Beslutning</h3><p>Godkendt.</p></li></ol></body></html>")
+    m = _read(page.encode("utf-8"), "dagsorden.html").meeting
+    assert (m.kind, m.committee) == ("dagsorden", "Teknisk Udvalg")
+    assert [(i.number, i.title, [s.role for s in i.sections]) for i in m.items] == [
+        ("4", "Budget for stier", ["summary"]), ("5", "Ny bro", ["decision"])]
+
+
 def test_a_word_document_in_an_unknown_layout() -> None:
     docx = pytest.importorskip("docx")
     doc = docx.Document()

@@ -111,20 +111,21 @@ class _Walker:
         self.flush(style)
 
     def list(self, el: etree._Element, ordered: bool) -> None:
-        n = 0
+        """A list's items; an ordered list's numbers (``start``, ``value``) put before each item's text
+        as a browser prints them, also where the item holds a heading ("<li><h2>Budget</h2>...")."""
+        start = el.get("start", "1")
+        n = int(start) - 1 if start.isdigit() else 0
         for child in el:
             if _tag(child) != "li" or _hidden(child):
                 if _tag(child) in ("ol", "ul"):
                     self.list(child, _tag(child) == "ol")
                 continue
-            n += 1
-            if ordered and not _has_block(child):
-                start = len(self.out)
-                self.block(child)
-                if len(self.out) > start:
-                    self.out[start].text = f"{n}. {self.out[start].text}"
-            else:
-                self.block(child)
+            value = child.get("value", "")
+            n = int(value) if value.isdigit() else n + 1
+            first = len(self.out)
+            self.block(child)
+            if ordered and len(self.out) > first and self.out[first].cells is None:
+                self.out[first].text = f"{n}. {self.out[first].text}"
 
     def table(self, el: etree._Element) -> None:
         self.tables += 1
