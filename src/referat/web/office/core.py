@@ -44,6 +44,7 @@ from ...errors import (
 from .. import views
 from ..params import digits
 from .messages import danish
+from .uploads import NotAllowed, TooLarge, read_form
 
 HERE = Path(__file__).resolve().parent.parent
 log = logging.getLogger("referat.web.office")
@@ -168,14 +169,24 @@ class Office:
                  csrf: bool = True) -> Callable[[Request], Any]:
         async def run(request: Request) -> Response:
             form: FormData | None = None
-            if request.method == "POST":
-                form = await request.form(max_files=20, max_fields=500)
+            if request.method == "POST":  # (bounded, and files only from the secretariat: ``uploads``)
+                try:
+                    form = await read_form(request, self._is_secretary, COOKIE)
+                except TooLarge:
+                    return HTMLResponse("<h1>For stor</h1><p>Det sendte er for stort.</p>", status_code=413)
+                except NotAllowed:
+                    return HTMLResponse("<h1>Adgang nægtet</h1><p>Kun sekretariatet kan sende filer.</p>",
+                                        status_code=403)
             try:
                 return await run_in_threadpool(self._handle, request, form, handler, role, csrf)
             finally:
                 if form is not None:
                     await form.close()
         return run
+
+    def _is_secretary(self, token: str | None) -> bool:
+        user = self.council.session_user(token) if token else None
+        return user is not None and user.is_secretary
 
     def _handle(self, request: Request, form: FormData | None, handler: Callable[[Ctx], Response], role: str,
                 csrf: bool) -> Response:
