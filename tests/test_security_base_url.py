@@ -72,3 +72,31 @@ def test_serve_refuses_a_bad_base_url_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "a.db"), "serve", "--base-url", "https://host/?x=1"])
     assert result.exit_code != 0
     assert "base URL" in result.output and "Traceback" not in result.output
+
+
+def test_session_cookies_are_secure_when_the_public_address_is_https(tmp_path):
+    import re
+
+    from referat.council import SYSTEM, Council
+
+    from .council_setup import FAST_HASHER
+
+    where = str(tmp_path / "c.db")
+    store = open_store(where)
+    council = Council(where, store=store, hasher=FAST_HASHER)
+    try:
+        council.create_user(SYSTEM, "anna", "Anna Andersen", "member", "rigtig-kode-1")
+        for base, secure in ((BASE, True), ("http://127.0.0.1:8000", False)):
+            app = create_app(store, council, settings=Settings.from_env(base_url=base))
+            client = TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False)  # TLS ended before us
+            form = client.get("/log-ind")
+            cookie = next(c for c in form.headers.get_list("set-cookie") if c.startswith("referat_login="))
+            assert ("Secure" in cookie) == secure, (base, cookie)
+            if not secure:  # (over plain http a client keeps no Secure cookie: the login itself only here)
+                csrf = re.search(r'name="csrf" value="([^"]*)"', form.text).group(1)
+                r = client.post("/log-ind", data={"csrf": csrf, "username": "anna", "password": "rigtig-kode-1"})
+                cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("referat_session="))
+                assert "Secure" not in cookie
+    finally:
+        council.close()
+        store.close()

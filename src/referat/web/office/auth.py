@@ -18,6 +18,7 @@ import secrets
 from starlette.responses import Response
 
 from ...errors import LoginThrottled, PermissionDenied
+from .. import urls
 from .core import COOKIE, HOME, Ctx
 from .messages import danish
 
@@ -32,8 +33,9 @@ def _safe_next(value: str) -> str | None:
 
 
 def _cookie(ctx: Ctx, response: Response, name: str, value: str, max_age: int | None) -> None:
-    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
-                        secure=ctx.request.url.scheme == "https")
+    # Secure over https, and whenever the portal's public address is https (TLS ended at a proxy before us)
+    secure = ctx.request.url.scheme == "https" or urls.site(ctx.request).startswith("https://")
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=secure)
 
 
 def login_form(ctx: Ctx, error: str | None = None, status: int = 200, username: str = "") -> Response:
