@@ -264,3 +264,18 @@ def test_acadre_closed_minutes_and_flat_delivery(tmp_path: Path) -> None:
     pub = read_publication(flat, NO_TEXT)
     assert [a.name for a in pub.attachments] == ["3525829E1.DOCX", "2531342E2.DOC", "3629343E3.DOCX"]
     assert len(pub.documents) == 3 and pub.closed_documents == []
+
+
+def test_edoc_closed_agenda_keeps_everything_from_the_public(tmp_path: Path) -> None:
+    folder = tmp_path / "lukket"
+    shutil.copytree(EDOC, folder)
+    xml = folder / "eDocAgendaPublishing.xml"
+    xml.chmod(0o644)
+    xml.write_bytes(xml.read_bytes().replace("<AgendaType>Åben dagsorden".encode(), b"<AgendaType>Lukket dagsorden"))
+    pub = read_publication(folder, NO_TEXT)
+    minutes = next(d for d in pub.documents if d.document.source_name == "1552814.PDF")
+    assert pub.closed_documents == [minutes.document.sha256]
+    assert not any(i.public for i in pub.meeting.items)
+    assert len(pub.attachments) == 10 and not any(a.public for a in pub.attachments + pub.item_documents)
+    scan = next(a for a in pub.attachments if a.name == "1537646.PDF")
+    assert scan.title == "Bygningsliste og prioriteringssystem"  # (its NeutralTitle)

@@ -5,7 +5,8 @@ The XML names every file: per agenda (``MeetingAgendaType``: open and closed) th
 PDF.  So the meeting is the XML and the minutes PDF (both read by their importers), each item's PDF is that
 item's document, and each attachment is matched to its item from the XML.  An attachment of a closed item,
 or one the XML does not mark for publication, is not public; a closed item's attachment keeps its neutral
-title only.  Files the XML does not name are kept as attachments of no item, not public.
+title only; the closed agenda's whole minutes PDF is listed in ``closed_documents``.  Files the XML does not
+name are kept as attachments of no item, not public.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ def read(files: Files, xml_rel: str, limits: Limits) -> Publication:
                 pub.warnings.append(f"the minutes {whole} ({_t(mat, 'AgendaType')}) are not in the folder")
             else:
                 used.add(rel)
-                read_document(files, rel, pub)
+                whole_doc = read_document(files, rel, pub)
+                if whole_doc is not None and closed:  # (the closed minutes: never for the public)
+                    pub.closed_documents.append(whole_doc.document.sha256)
         for el in mat.findall("MeetingAgendaItems/MeetingAgendaItem"):
             plan.append((_t(el, "AgendaItemNumber"), _t(el, "PDFDocument"), closed))
             found.extend(_attachments(files, base, el, closed, pub, used, limits))
