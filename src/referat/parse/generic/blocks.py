@@ -5,8 +5,8 @@ or Word, a caption from XML), turned into a meeting.
 Nothing here knows any vendor.  Items are the blocks that open with an item number in one of the
 schemes of ``data/generic.toml`` *and* are set apart the same way throughout the document (the
 typographic class whose numbered blocks run in sequence and are followed by section headings or
-case ids); the part before the first item is the meeting header, read through the field labels of
-the same file; inside an item every block set apart like a heading opens a section (a known heading
+case ids); the part before the first item is the meeting header (``header.py``, field labels of
+the same file); inside an item every block set apart like a heading opens a section (a known heading
 gets its role from ``headings.toml``, an unknown one keeps its printed text as role ``other``) and
 ``items.build_item`` derives the rest.  Every block's text lands in the model or in ``content`` for
 the lossless check.
@@ -18,19 +18,19 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Generic, TypeVar
 
 from ... import tables
-from ...model import Meeting, Participant
+from ...model import Meeting
 from ...vocab import headings, municipality
 from ...vocab.caseids import parse_case_id
-from ...vocab.dates import parse_date, parse_time
-from ...vocab.names import SIGNATURE_PAGE, parse_participants, signature_page
+from ...vocab.names import SIGNATURE_PAGE, signature_page
 from ..base import ParseResult
 from ..items import Para, build_item
 from ..pdftext import PART
 from . import vocab
+from .header import HeaderReader, people
+from .vocab import norm
 
 
 @dataclass
@@ -53,9 +53,6 @@ class TextBlock:
 
 
 T = TypeVar("T")
-_NAME = re.compile(r"(?:[A-ZÆØÅ][\w.'-]*\s?){1,6}")
-_TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*[-–]\s*\d{1,2}[:.]\d\d)?$", re.I)
-_DATE_TAIL = re.compile(r"[,\s]+(?:d\.|den)?\s*(?P<d>\d\d?[-.]\d\d?[-.]\d{4}|\d\d?\.\s*\w+\s+\d{4})(?:.*)$")
 
 
 class LastRead(Generic[T]):
@@ -70,10 +67,6 @@ class LastRead(Generic[T]):
         if self.last is None or self.last[0] is not data:
             self.last = (data, self.make(data))
         return self.last[1]
-
-
-def norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 class Typography:
@@ -207,14 +200,6 @@ def _join_title(blocks: list[TextBlock], start: _Start, end: int, typo: Typograp
         j += 1
 
 
-def _people(text: str) -> list[Participant] | None:
-    """The people a header line lists, or None when it is not a list of names."""
-    found = parse_participants(text)
-    if not found or any(not _NAME.fullmatch(p.person.name) or " " not in p.person.name for p in found):
-        return None
-    return found
-
-
 def _toc_entry(b: TextBlock, starts: list[_Start]) -> bool:
     """A header line that names an item by its number and title: an entry of a table of contents
     (boilerplate, like the PDF table of contents pdftext cuts out)."""
@@ -223,139 +208,6 @@ def _toc_entry(b: TextBlock, starts: list[_Start]) -> bool:
         return False
     title = re.sub(r"[\s.]+\d{1,4}$", "", n.title).casefold()  # a page number after the title
     return any(s.number == n.number and title and s.title.casefold().startswith(title[:40]) for s in starts)
-
-
-def _with_time(start: datetime | None, text: str) -> datetime | None:
-    d = parse_date(text)
-    t = parse_time(text)
-    if d is None and start is None:
-        return None
-    base = d or start.date()  # type: ignore[union-attr]
-    if t is None and start is not None and d == start.date():
-        t = start.time()
-    return datetime.combine(base, t or datetime.min.time())
-
-
-class HeaderReader:
-    """Reads the blocks before the first item into the meeting's fields."""
-
-    def __init__(self, meeting: Meeting, typo: Typography, content: list[str], warnings: list[str]):
-        self.meeting, self.typo, self.content, self.warnings = meeting, typo, content, warnings
-        self.group: vocab.Field | None = None  # the participant list being read
-        self.pending: vocab.Field | None = None  # a label whose value is the next block
-        self.seen_kind = self.seen_date = False
-        self.place: list[str] = []
-        self.loose: list[str] = []  # lines in body type before the committee is known
-
-    def read(self, blocks: list[TextBlock]) -> None:
-        for b in blocks:
-            if b.link or b.head:  # page furniture: navigation links, an agenda table's column headings
-                self.group = None
-                continue
-            if b.cells is not None:
-                first = b.cells[0].strip().rstrip(":") if b.cells else ""
-                text = f"{first}: {' '.join(b.cells[1:])}" if vocab.header_field(first) else " ".join(b.cells)
-            else:
-                text = b.text
-            text = norm(text)
-            if text:
-                self.line(text, b)
-        if self.place and not self.meeting.place:
-            self.meeting.place = ", ".join(self.place)
-        if self.loose and not self.meeting.committee:
-            self.meeting.committee = self.loose.pop(0)
-        for text in self.loose:
-            self.unknown(text)
-
-    def add_people(self, fld: vocab.Field, text: str) -> bool:
-        people = _people(text)
-        if people is None:
-            return False
-        role = vocab.staff_role(fld.label)
-        for p in people:
-            if fld.field == "absent":
-                p.present, p.note = False, p.note or fld.label
-            if role:
-                p.person.role = ", ".join(x for x in (p.person.role, role) if x)
-            self.meeting.participants.append(p)
-        return True
-
-    def value(self, fld: vocab.Field, value: str) -> None:
-        m = self.meeting
-        if fld.field == "start":
-            m.start = _with_time(m.start, value)
-            self.seen_date = True
-        elif fld.field == "end":
-            t = parse_time(value)
-            if t and m.start:
-                m.end = datetime.combine(m.start.date(), t)
-        elif fld.field == "place":
-            m.place = value
-        elif fld.field == "committee":
-            m.committee = value
-
-    def line(self, text: str, b: TextBlock) -> None:
-        m = self.meeting
-        if PART.match(text):
-            m.status = m.status or text
-            return
-        fld = vocab.header_field(text)
-        if fld:
-            self.pending = self.group = None
-            if fld.field in ("participants", "absent", "staff"):
-                self.group = fld
-                if fld.value and not self.add_people(fld, fld.value):
-                    self.unknown(text)
-            elif fld.value:
-                self.value(fld, fld.value)
-            else:
-                self.pending = fld
-            return
-        if self.pending:
-            self.value(self.pending, text)
-            self.pending = None
-            return
-        if self.group:
-            if self.add_people(self.group, text):
-                return
-            self.group = None
-        k = vocab.kind(text)
-        if k and not self.seen_kind:
-            self.seen_kind = True
-            m.kind, rest = k
-            if rest and parse_date(rest) and not _DATE_TAIL.search(rest):  # "Referat 1. oktober 2025 kl. 15.45"
-                m.start = _with_time(m.start, rest)
-                self.seen_date = True
-            elif rest:
-                m.title = text
-                tail = _DATE_TAIL.search(rest)
-                m.committee = rest[: tail.start()].strip() if tail else rest
-                if tail:
-                    m.start = _with_time(m.start, tail.group("d"))
-                    self.seen_date = True
-            return
-        if parse_date(text) and len(text) < 80:
-            m.start = _with_time(m.start, text)
-            self.seen_date = True
-            return
-        if _TIME_ONLY.match(text) and m.start:
-            m.start = _with_time(m.start, text)
-            return
-        if not m.committee:
-            if self.typo.styled(b):  # the committee's name is set apart; a stray line in body type is not it
-                m.committee = text
-            else:
-                self.loose.append(text)
-        elif not self.seen_date and not m.title:
-            m.title = text
-        elif self.seen_date and not m.place:
-            self.place.append(re.sub(r"^i\s+", "", text))
-        else:
-            self.unknown(text)
-
-    def unknown(self, text: str) -> None:
-        self.warnings.append(f"header line not understood: {text[:80]}")
-        self.content.append(text)
 
 
 class _Sections:
@@ -383,7 +235,7 @@ class _Sections:
             return False
         words = text.split()
         return len(words) <= 14 and len(text) <= 150 and (not text.endswith(".") or b.level > 0 or b.heading) \
-            and _people(text) is None
+            and people(text) is None
 
 
 def _empty_label(text: str) -> bool:
@@ -416,7 +268,7 @@ def _paras(blocks: list[TextBlock], sections: _Sections, content: list[str]) -> 
 
 
 def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
-         warnings: list[str] | None = None, meeting_hint: Callable[[Meeting], None] | None = None) -> ParseResult:
+         warnings: list[str] | None = None) -> ParseResult:
     """The meeting ``blocks`` hold (raises nothing: a document without items gives a meeting without items)."""
     warnings = list(warnings or [])
     typo = Typography(blocks)
@@ -434,8 +286,6 @@ def read(blocks: list[TextBlock], name: str, *, pages: int | None = None,
     toc = next((i for i, b in enumerate(header) if b.cells is None and vocab.toc_heading(b.text)), None)
     header = header if toc is None else header[:toc]
     HeaderReader(meeting, typo, content, warnings).read([b for b in header if not _toc_entry(b, starts)])
-    if meeting_hint:
-        meeting_hint(meeting)
     sections = _Sections(blocks, typo)
     public_part = True
     for position, start in enumerate(starts, start=1):

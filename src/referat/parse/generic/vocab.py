@@ -15,6 +15,10 @@ from importlib import resources
 from typing import Any
 
 
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
 @cache
 def _data() -> dict[str, Any]:
     return tomllib.loads(resources.files("referat").joinpath("data", "generic.toml").read_text("utf-8"))

@@ -28,7 +28,8 @@ from .. import xmlutil
 from ..base import ParseResult
 from ..items import Para, build_item
 from . import vocab
-from .blocks import HeaderReader, TextBlock, Typography
+from .blocks import TextBlock, Typography
+from .header import HeaderReader
 
 NAME = "generic-xml"
 _INT = re.compile(r"^\d{1,4}(?:\.\d{1,3})*\.?$")
