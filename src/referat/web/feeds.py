@@ -9,8 +9,6 @@ Closed items appear with their title and "Lukket punkt" only.
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,7 +25,7 @@ from ..errors import NotFound, QueryError, ReferatError
 from ..search.query import parse as parse_query
 from ..search.snippets import CLOSE, OPEN
 from ..store.base import Hit, MeetingSummary, SearchFilters, Store
-from . import urls, views
+from . import spreadsheet, urls, views
 from .api import error_response
 from .params import BadRequest, SearchParams, search_params
 
@@ -177,13 +175,13 @@ class Feeds:
         if request.url.path.endswith(".json"):
             return JSONResponse({"query": p.q, "total": total, "exported": len(rows), "capped": capped,
                                  "cap": EXPORT_CAP, "message": notice, "hits": rows}, headers=headers)
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("ja" if v is True else "nej" if v is False else v) for k, v in row.items()})
+        if request.url.path.endswith(".xlsx"):  # Danish values, typed cells (web/spreadsheet.py)
+            headers["Content-Disposition"] = 'attachment; filename="referat-soegning.xlsx"'
+            return Response(spreadsheet.xlsx_bytes(rows, CSV_COLUMNS, p.q, total, notice),
+                            media_type=spreadsheet.XLSX_TYPE, headers=headers)
         headers["Content-Disposition"] = 'attachment; filename="referat-soegning.csv"'
-        return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(spreadsheet.csv_text(rows, CSV_COLUMNS), media_type="text/csv; charset=utf-8",
+                        headers=headers)
 
     def _committee(self, request: Request) -> tuple[str, str, list[MeetingSummary]]:
         municipality = unquote(request.path_params["municipality"])
@@ -232,6 +230,7 @@ def feed_routes(feeds: Feeds) -> list[Route]:
     return [Route("/soeg.atom", g(feeds.search_atom), methods=["GET", "HEAD"]),
             Route("/soeg/eksport.csv", g(feeds.export), methods=["GET", "HEAD"]),
             Route("/soeg/eksport.json", g(feeds.export), methods=["GET", "HEAD"]),
+            Route("/soeg/eksport.xlsx", g(feeds.export), methods=["GET", "HEAD"]),
             Route("/moeder.ics", g(feeds.all_ical), methods=["GET", "HEAD"]),
             Route(committee + ".atom", g(feeds.committee_atom), methods=["GET", "HEAD"]),
             Route(committee + ".ics", g(feeds.committee_ical), methods=["GET", "HEAD"])]
