@@ -34,6 +34,7 @@ from .header import HeaderReader
 NAME = "generic-xml"
 _INT = re.compile(r"^\d{1,4}(?:\.\d{1,3})*\.?$")
 _BR = re.compile(r"<br\s*/?>", re.I)
+_LIST = re.compile(r"^(?:[a-zæøå]|\d{1,2})[.)](?:\s|$)")
 _TRUE = {"true", "1", "ja", "yes", "x"}
 
 
@@ -157,7 +158,16 @@ def _paras_of(field: etree._Element) -> list[Para]:
     value = _value(field)
     if "<" in value and re.search(r"<[a-zA-Z]", value):
         return xmlutil.html_paras(value)
-    return [Para(" ".join(line.split())) for line in value.splitlines() if line.strip()]
+    out: list[str] = []
+    for line in value.splitlines():
+        text = " ".join(line.split())
+        # a sentence wrapped by a hard line break goes on in lower case after a line without an end
+        if text and out and text[0].islower() and not out[-1].endswith((".", ":", "!", "?")) \
+                and not _LIST.match(text):
+            out[-1] = f"{out[-1]} {text}"
+        elif text:
+            out.append(text)
+    return [Para(t) for t in out]
 
 
 def _is_section(rec: etree._Element) -> bool:
