@@ -30,6 +30,8 @@ SEARCH = [("q", "Søgningen (ord, \"fraser\", præfiks*, -udelad, OR)", True), (
           ("udvalg", "Udvalg", False), ("aar", "År", False), ("udfald", "Udfald (approved, rejected, …)", False),
           ("kle", "KLE-emne (gruppe, fx 00.01)", False),
           ("person", "Deltager, som facetten viser dem, fx «Anja Holtze (A)»", False),
+          ("fra", "Møder fra og med denne dag (ÅÅÅÅ-MM-DD)", False),
+          ("til", "Møder til og med denne dag (ÅÅÅÅ-MM-DD)", False),
           ("sorter", "relevans eller dato", False)]
 
 
@@ -98,6 +100,9 @@ def document() -> dict[str, Any]:
                                       "Eksport")
     paths["/soeg/eksport.json"] = _get(f"Søgeresultater som JSON (højst {EXPORT_CAP})", search,
                                        {"application/json": {"schema": {"type": "object"}}}, "Eksport")
+    paths["/soeg/eksport.xlsx"] = _get(f"Søgeresultater som Excel-regneark (højst {EXPORT_CAP}; danske værdier)",
+                                       search, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                                                {"schema": {"type": "string", "format": "binary"}}}, "Eksport")
     paths["/moeder.ics"] = _get("Alle møder som iCal-kalender", [], {"text/calendar": text}, "Feeds")
     paths[committee + ".atom"] = _get("Atom-feed for et udvalgs møder", _path_params(committee),
                                       {"application/atom+xml": text}, "Feeds")
