@@ -258,3 +258,35 @@ def test_watch_harvests_each_source_when_due_and_stops(tmp_path: Path) -> None:
         watch(s, ["greve"], Options(delay=0, attachments=False), every=False, municipality=None,
               report=reports.append, stop=lambda: len(reports) >= 1, tick=0.1)
         assert [r.counts["unchanged"] for r in reports] == [20]
+
+
+def test_watch_serves_prometheus_counters_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    portal = Portal.greve()
+    db = str(tmp_path / "m.db")
+    with Server(portal) as url:
+        proc = subprocess.Popen([sys.executable, "-c", "from referat.cli import main; main()", "--db", db, "harvest",
+                                 url, "--municipality", "Greve", "--delay", "0", "--no-attachments", "--watch",
+                                 "--tick", "0.2", "--metrics-port", str(port)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            text, deadline = "", time.monotonic() + 90
+            while 'result="ok"' not in text and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.2)
+                try:
+                    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+                except httpx.HTTPError:
+                    continue
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+    assert 'referat_harvest_runs_total{result="ok",source="greve"} 1.0' in text, text[-2000:]
+    assert 'referat_harvest_meetings_total{source="greve",status="new"} 20.0' in text
+    assert "referat_harvest_last_success_timestamp_seconds{source=\"greve\"}" in text
+    assert proc.returncode == 0 and "greve: 20 new" in out and "Traceback" not in err

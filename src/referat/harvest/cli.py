@@ -94,10 +94,14 @@ def _print(report: Report) -> None:
 @click.option("--watch", "watching", is_flag=True, help="run every source on its schedule until stopped")
 @click.option("--tick", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="with --watch: seconds between looks at the schedule")
+@click.option("--metrics-port", type=click.IntRange(min=1, max=65535), default=None,
+              help="with --watch: serve Prometheus counters at http://HOST:PORT/metrics")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, help="where --metrics-port listens")
 @click.pass_context
 def harvest_cmd(ctx: click.Context, sources: tuple[str, ...], every: bool, municipality: str | None,
                 since: str | None, delay: float, backoff: float, attempts: int, timeout: float,
-                no_attachments: bool, settle: float, watching: bool, tick: float) -> None:
+                no_attachments: bool, settle: float, watching: bool, tick: float, metrics_port: int | None,
+                metrics_host: str) -> None:
     """Harvest sources: registered names, portal URLs (with --municipality) or folders."""
     if not sources and not every:
         raise InvalidInput("name the sources to harvest (or --all); 'referat sources list' shows them")
@@ -108,8 +112,18 @@ def harvest_cmd(ctx: click.Context, sources: tuple[str, ...], every: bool, munic
         stopping: list[bool] = []
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopping.append(True))
+        observe = _print
+        if metrics_port is not None:
+            from .metrics import Metrics
+
+            metrics = Metrics()
+            metrics.serve(metrics_port, metrics_host)
+
+            def observe(report: Report) -> None:
+                metrics.observe(report)
+                _print(report)
         watch(store, list(sources), options, every=every, municipality=municipality,
-              report=_print, stop=lambda: bool(stopping), tick=tick)
+              report=observe, stop=lambda: bool(stopping), tick=tick)
         return
     chosen = resolve(store, sources, municipality=municipality, every=every)
     bars = _Bars()

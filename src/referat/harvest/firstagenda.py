@@ -37,6 +37,8 @@ from .state import Seen, Source
 LIST_PATH = "/api/agenda/udvalgsliste"
 MEETING_PATH = "/api/agenda/dagsorden/{id}"
 ATTACHMENT_PATH = "/vis/pdf/bilag/{id}?redirectDirectlyToPdf=true"
+#: meetings saved between two updates of the search index (one index commit per meeting costs ~40 ms)
+FLUSH_EVERY = 50
 #: statuses after which a listed meeting whose stamps did not move is left alone
 SETTLED = ("ok", "closed")
 
@@ -184,11 +186,18 @@ def _harvest(store: Store, source: Source, owner: str, options: Options, portal:
     if progress:
         progress(source.name, "", len(todo))
     fetched_files = state.files(store, source.name) if options.attachments else set()
-    for m in todo:
-        status = _one(store, source, owner, options, portal, m, known.get(m.id), fetched_files, report)
-        report.count(status)
-        if progress:
-            progress(source.name, status, None)
+    was, store.autoflush = store.autoflush, False  # the search index catches up every FLUSH_EVERY meetings
+    try:
+        for n, m in enumerate(todo, start=1):
+            status = _one(store, source, owner, options, portal, m, known.get(m.id), fetched_files, report)
+            report.count(status)
+            if progress:
+                progress(source.name, status, None)
+            if n % FLUSH_EVERY == 0:
+                store.flush()
+    finally:
+        store.autoflush = was
+        store.flush()
     if answer.status == 200 and full:
         cursor.update(etag=answer.etag, modified=answer.modified)
     released = [m.released for m in todo if m.released]

@@ -152,7 +152,12 @@ def watch(store: Store, names: list[str], options: Options, *, every: bool, muni
     """Harvest each source when due (its schedule, with up to a tenth of it as jitter) until ``stop()``."""
     jitter: dict[str, float] = {}
     while not stop():
-        for source in resolve(store, names, municipality=municipality, every=every):
+        try:
+            chosen = resolve(store, names, municipality=municipality, every=every)
+        except ReferatError as exc:  # (a source removed meanwhile, the store busy): look again next tick
+            report(Report("watch", error=str(exc)))
+            chosen = []
+        for source in chosen:
             extra = jitter.setdefault(source.name, random.random() * source.schedule / 10)
             if due(source, state.now() - timedelta(seconds=extra)):
                 report(harvest_one(store, source, options))
