@@ -24,7 +24,7 @@ SCHEMES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _LABEL = re.compile(r"^(?:Sagsnr\.?|Sags nr\.?|Sagsnummer|J\.\s?nr\.?|Journalnr\.?|Journalnummer)"
-                    r"\s*:?\s*(?P<id>\S.*)$", re.I)
+                    r"\s*:?\s*(?P<id>\w.*)$", re.I)
 _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in SCHEMES))
 
 
