@@ -3,7 +3,8 @@
 Municipal ESDH systems number cases differently: KLE journal numbers
 (``15.00.00-A00-10-23``), eDoc year-serial (``Sagsnr.: 2012-28504``), Acadre
 (``12/27845``), GetOrganized/FirstAgenda (``EMN-2025-003383``), SBSYS-like
-(``MDR-2016-02836``) and two-digit year with serial (``21-014439``, as Greve's FirstAgenda prints them).  Search filters on them, and case history links items by them.
+(``MDR-2016-02836``) and two-digit year with serial (``21-014439``, as Greve's FirstAgenda prints
+them).  Search filters on them, and case history links items by them.
 """
 
 from __future__ import annotations
