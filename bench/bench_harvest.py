@@ -22,7 +22,7 @@ from pathlib import Path
 from _common import ROOT, progress, write_json
 
 sys.path.insert(0, str(ROOT))
-from tests.replay_firstagenda import Portal, Server  # noqa: E402 (the replay portal of the tests)
+from tests.replay_firstagenda import Portal, Server
 
 
 def peak_kib(pid: int) -> int:
