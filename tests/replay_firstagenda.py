@@ -128,6 +128,10 @@ class Portal:
         m.body, m.closed = path.read_bytes(), True
         m.released = (datetime.fromisoformat(m.date) + timedelta(days=3)).isoformat()
 
+    def publish_now(self, meeting_id: str) -> None:
+        """The meeting released just now (the portal is not quiet)."""
+        self.meetings[meeting_id].released = datetime.now().astimezone().isoformat()
+
     def remove(self, meeting_id: str) -> None:
         with self.lock:
             del self.meetings[meeting_id]

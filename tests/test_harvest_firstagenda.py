@@ -24,7 +24,7 @@ from referat.harvest import state
 from referat.harvest.firstagenda import Options
 from referat.harvest.http import Client
 from referat.harvest.outcome import Report
-from referat.harvest.run import harvest_one, resolve, watch
+from referat.harvest.run import freshness, harvest_one, resolve, watch
 from referat.store import open_store
 from referat.store.base import Store
 
@@ -76,6 +76,7 @@ def public_attachment_ids() -> set[str]:
 
 def test_cli_imports_every_meeting_once_and_a_rerun_is_all_unchanged(where: str) -> None:
     portal = Portal.greve()
+    portal.publish_now(MEETINGS[-1])
     with Server(portal) as url:
         first = cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0")
         assert first.returncode == 0, first.stderr
@@ -221,6 +222,7 @@ def test_two_harvests_at_once_never_duplicate(where: str) -> None:
 
 def test_a_source_that_stops_answering_is_stale(where: str) -> None:
     portal = Portal.greve()
+    portal.publish_now(MEETINGS[-1])
     with Server(portal) as url:
         assert cli(where, "harvest", url, "--municipality", "Greve", "--delay", "0", "--no-attachments"
                    ).returncode == 0
@@ -290,3 +292,19 @@ def test_watch_serves_prometheus_counters_and_stops_on_sigterm(tmp_path: Path) -
     assert 'referat_harvest_meetings_total{source="greve",status="new"} 20.0' in text
     assert "referat_harvest_last_success_timestamp_seconds{source=\"greve\"}" in text
     assert proc.returncode == 0 and "greve: 20 new" in out and "Traceback" not in err
+
+
+def test_a_portal_that_has_published_nothing_for_longer_than_usual_is_stale(store: Store) -> None:
+    portal = Portal.greve()  # Greve's replayed meetings were released 2022-2025, every few weeks
+    with Server(portal) as url:
+        report = harvest(store, url)
+        assert not report.failed
+        source = state.find(store, "greve")
+        gap = source.cursor["usual_gap_days"]
+        assert isinstance(gap, int) and gap > 0
+        assert source.cursor["newest_released"].startswith("2025-03-29")
+        fresh = freshness(source)
+        assert fresh.stale and "nothing new since 2025-03-29" in fresh.why and f"every {gap} days" in fresh.why
+        portal.publish_now(MEETINGS[0])  # a new release: no longer quiet
+        harvest(store, url)
+        assert not freshness(state.find(store, "greve")).stale

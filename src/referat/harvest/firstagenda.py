@@ -200,10 +200,24 @@ def _harvest(store: Store, source: Source, owner: str, options: Options, portal:
         store.flush()
     if answer.status == 200 and full:
         cursor.update(etag=answer.etag, modified=answer.modified)
-    released = [m.released for m in todo if m.released]
-    if released:
-        cursor["newest_released"] = max(released + [cursor.get("newest_released") or ""])
+    if answer.status == 200 and full:
+        cursor.update(rhythm(listed))
     source.cursor = cursor
+
+
+def rhythm(listed: list[Listed]) -> dict[str, Any]:
+    """How often the portal publishes: its newest release stamp and the median days between release days
+    over the year before it (``run.freshness`` calls a source quiet after three such gaps)."""
+    days = sorted({m.released[:10] for m in listed if m.released and len(m.released) >= 10})
+    if not days:
+        return {}
+    newest = date.fromisoformat(days[-1])
+    recent = [date.fromisoformat(d) for d in days if (newest - date.fromisoformat(d)).days <= 365]
+    gaps = sorted((b - a).days for a, b in zip(recent, recent[1:]))
+    out: dict[str, Any] = {"newest_released": max(m.released or "" for m in listed)}
+    if gaps:
+        out["usual_gap_days"] = gaps[len(gaps) // 2]
+    return out
 
 
 def _needs(m: Listed, seen: Seen | None) -> bool:
@@ -276,7 +290,7 @@ def _one(store: Store, source: Source, owner: str, options: Options, portal: Por
         state.put_seen(tx, source.name, base)
         if result is None:
             return "unchanged"
-        return {"new": "new", "replaced": "updated"}.get(result.status, "unchanged")
+        return {"new": "new", "replaced": "updated", "attached": "updated"}.get(result.status, "unchanged")
 
     status = store.transact(work)
     fetched_files.update(f[0] for f in files)

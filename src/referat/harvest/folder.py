@@ -135,6 +135,6 @@ def _one(store: Store, source: Source, owner: str, options: Options, path: Path,
         result = save(record)  # type: ignore[operator]
         seen.meeting_id = result.meeting_id
         state.put_seen(tx, source.name, seen)
-        return {"new": "new", "replaced": "updated"}.get(result.status, "unchanged")
+        return {"new": "new", "replaced": "updated", "attached": "updated"}.get(result.status, "unchanged")
 
     return store.transact(work)

@@ -124,8 +124,10 @@ class Freshness:
 
 #: a source is stale when it has not succeeded within this many of its intervals
 MISSED_RUNS = 3
-#: ... or has published nothing new for this long (committees meet at least every few months)
+#: ... or has published nothing new for three of its usual gaps between releases (at least MIN_QUIET_DAYS),
+#: or for QUIET_DAYS when its rhythm is not known (committees meet at least every few months)
 QUIET_DAYS = 60
+MIN_QUIET_DAYS = 14
 
 
 def freshness(source: Source, when: datetime | None = None) -> Freshness:
@@ -135,9 +137,15 @@ def freshness(source: Source, when: datetime | None = None) -> Freshness:
         return Freshness(source, True, "never harvested successfully")
     if t - success > timedelta(seconds=source.schedule * MISSED_RUNS):
         return Freshness(source, True, f"no success since {source.last_success}")
-    newest = parse_stamp(source.last_new) or parse_stamp(source.added_at)
-    if newest is not None and t - newest > timedelta(days=QUIET_DAYS):
-        return Freshness(source, True, f"nothing new since {newest.isoformat()}")
+    released = source.cursor.get("newest_released")
+    newest = (datetime.fromisoformat(released) if released else None) or parse_stamp(source.last_new) \
+        or parse_stamp(source.added_at)
+    gap = source.cursor.get("usual_gap_days")
+    quiet = timedelta(days=max(MIN_QUIET_DAYS, 3 * gap) if isinstance(gap, int) else QUIET_DAYS)
+    if newest is not None and t - newest > quiet:
+        return Freshness(source, True, f"nothing new since {newest.isoformat(timespec='seconds')}"
+                                       f" (usually every {gap} days)" if isinstance(gap, int) else
+                         f"nothing new since {newest.isoformat(timespec='seconds')}")
     return Freshness(source, False, "")
 
 
