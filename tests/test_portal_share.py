@@ -24,7 +24,8 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 @pytest.fixture(scope="module")
 def client(real_store: Any) -> Any:
-    app = create_app(real_store, settings=Settings.from_env(base_url=BASE))
+    # no page cache: the session's other portals over this archive share it, with another public root
+    app = create_app(real_store, settings=Settings.from_env(base_url=BASE, cache=False))
     with TestClient(app, raise_server_exceptions=False, base_url="http://evil.example") as c:
         yield c
 

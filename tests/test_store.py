@@ -157,3 +157,29 @@ def test_closed_items_index_only_their_title(store):
     title_hits = [h for h in store.search(parse(f'"{closed.title}"'), limit=100).hits if h.title == closed.title]
     assert title_hits and not title_hits[0].public
     assert "områdebevilling" not in title_hits[0].snippet.lower()
+
+
+def test_committees_and_meetings_between_agree_with_meetings(real_store):
+    """The portal's municipality, calendar and browsing reads (``committees``, ``meetings_between``): one grouped
+    query and one ranged query, the same answer as reading every meeting."""
+    from datetime import datetime
+
+    meetings = real_store.meetings()
+    pairs = sorted({(m.municipality, m.committee) for m in meetings})
+    got = real_store.committees()
+    assert [(c.municipality, c.committee) for c in got] == pairs
+    for c in got:
+        mine = [m for m in meetings if (m.municipality, m.committee) == (c.municipality, c.committee)]
+        assert c.meetings == len(mine)
+        assert c.latest == max((m.start for m in mine if m.start), default=None)
+    start, end = datetime(2012, 1, 1), datetime(2025, 10, 8, 16, 0)  # the end is exclusive: Aarhus Byråd's start
+    between = real_store.meetings_between(start, end)
+    expected = sorted((m for m in meetings if m.start and start <= m.start < end), key=lambda m: (m.start, m.id))
+    assert [m.id for m in between] == [m.id for m in expected] and between
+    assert all(m.id in {x.id for x in meetings} for m in between)
+    aarhus = real_store.meetings_between(datetime(2025, 1, 1), datetime(2026, 1, 1), municipality="Aarhus",
+                                         committee="Teknisk Udvalg")
+    assert [m.id for m in aarhus] == [m.id for m in sorted(meetings, key=lambda m: (m.start or datetime.min, m.id))
+                                      if m.municipality == "Aarhus" and m.committee == "Teknisk Udvalg"
+                                      and m.start and m.start.year == 2025]
+    assert real_store.meetings_between(datetime(1900, 1, 1), datetime(1901, 1, 1)) == []

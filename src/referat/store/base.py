@@ -59,6 +59,16 @@ class MeetingSummary:
 
 
 @dataclass(frozen=True)
+class CommitteeSummary:
+    """A committee as the archive knows it: how many meetings it has and when the newest was held."""
+
+    municipality: str
+    committee: str
+    meetings: int
+    latest: datetime | None
+
+
+@dataclass(frozen=True)
 class SearchFilters:
     municipality: str | None = None
     committee: str | None = None
@@ -183,6 +193,26 @@ class Store(PeopleReads, ABC):
                 and (committee is None or m.committee == committee)]
         rows.sort(key=lambda m: (m.start is not None, m.start or datetime.min, -m.id), reverse=True)
         return rows[offset:offset + limit]
+
+    def committees(self) -> list[CommitteeSummary]:
+        """Every (municipality, committee) with meetings, by municipality and committee (the portal's
+        municipality pages and committee addresses; backends answer it with one grouped query)."""
+        out: dict[tuple[str, str], CommitteeSummary] = {}
+        for m in self.meetings():
+            seen = out.get((m.municipality, m.committee))
+            latest = max((t for t in (m.start, seen.latest if seen else None) if t), default=None)
+            out[(m.municipality, m.committee)] = CommitteeSummary(m.municipality, m.committee,
+                                                                  (seen.meetings if seen else 0) + 1, latest)
+        return [out[k] for k in sorted(out)]
+
+    def meetings_between(self, start: datetime, end: datetime, *, municipality: str | None = None,
+                         committee: str | None = None) -> list[MeetingSummary]:
+        """Meetings with ``start <= m.start < end`` (optionally one municipality's / committee's), earliest
+        first (the calendar, a municipality's upcoming meetings, browsing by date)."""
+        rows = [m for m in self.meetings() if m.start is not None and start <= m.start < end
+                and (municipality is None or m.municipality == municipality)
+                and (committee is None or m.committee == committee)]
+        return sorted(rows, key=lambda m: (m.start or datetime.min, m.id))
 
     def meetings_on(self, municipality: str, day: date) -> list[MeetingSummary]:
         """The municipality's meetings held on ``day`` (any committee, agendas and minutes)."""

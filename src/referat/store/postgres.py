@@ -33,6 +33,7 @@ from ..search.snippets import ItemSnippets
 from . import apiindex, aside, blobs, bulkgc, harvestdb, treatrefs
 from .base import (
     CaseItem,
+    CommitteeSummary,
     Hit,
     MeetingSummary,
     SaveResult,
@@ -341,6 +342,21 @@ class PostgresStore(Store):
                 args.append(value)
         return self._summaries(" AND ".join(where), args,
                                " ORDER BY m.start DESC NULLS LAST, m.id DESC LIMIT %s OFFSET %s", (limit, offset))
+
+    def committees(self) -> list[CommitteeSummary]:
+        rows = self._read("SELECT municipality, committee, count(*), max(start) FROM meetings"
+                          " GROUP BY municipality, committee ORDER BY municipality, committee")
+        return [CommitteeSummary(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]) if r[3] else None)
+                for r in rows]
+
+    def meetings_between(self, start: datetime, end: datetime, *, municipality: str | None = None,
+                         committee: str | None = None) -> list[MeetingSummary]:
+        where, args = ["m.start >= %s", "m.start < %s"], [start.isoformat(), end.isoformat()]
+        for column, value in (("m.municipality", municipality), ("m.committee", committee)):
+            if value is not None:
+                where.append(f"{column}=%s")
+                args.append(value)
+        return self._summaries(" AND ".join(where), args, " ORDER BY m.start, m.id", ())
 
     def meetings_on(self, municipality: str, day: date) -> list[MeetingSummary]:
         return self._summaries("m.municipality=%s AND m.start >= %s AND m.start < %s",

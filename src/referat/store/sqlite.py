@@ -28,6 +28,7 @@ from ..search.snippets import ItemSnippets
 from . import apiindex, aside, blobs, bulkgc, harvestdb, treatrefs
 from .base import (
     CaseItem,
+    CommitteeSummary,
     Hit,
     MeetingSummary,
     SaveResult,
@@ -408,6 +409,21 @@ class SQLiteStore(Store):
                 args.append(value)
         return self._summaries(" AND ".join(where), args,
                                " ORDER BY m.start IS NULL, m.start DESC, m.id DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    def committees(self) -> list[CommitteeSummary]:
+        rows = self.db.execute("SELECT municipality, committee, count(*), max(start) FROM meetings"
+                               " GROUP BY municipality, committee ORDER BY municipality, committee")
+        return [CommitteeSummary(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]) if r[3] else None)
+                for r in rows]
+
+    def meetings_between(self, start: datetime, end: datetime, *, municipality: str | None = None,
+                         committee: str | None = None) -> list[MeetingSummary]:
+        where, args = ["m.start >= ?", "m.start < ?"], [start.isoformat(), end.isoformat()]
+        for column, value in (("m.municipality", municipality), ("m.committee", committee)):
+            if value is not None:
+                where.append(f"{column}=?")
+                args.append(value)
+        return self._summaries(" AND ".join(where), args, " ORDER BY m.start, m.id", ())
 
     def meetings_on(self, municipality: str, day: date) -> list[MeetingSummary]:
         return self._summaries("m.municipality=? AND m.start >= ? AND m.start < ?",

@@ -9,7 +9,7 @@ closed item appears.  The same meetings are a calendar file (``/moeder.ics``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..persons import slug
@@ -53,13 +53,12 @@ def calendar_page(store: Store, query: Mapping[str, str], today: date) -> dict[s
     monday = start - timedelta(days=start.weekday())
     end = monday + timedelta(weeks=WEEKS)
     wanted = (query.get("kommune") or "").strip() or None
-    municipalities = sorted({m.municipality for m in store.meetings()}, key=str.casefold)
+    municipalities = sorted({c.municipality for c in store.committees()}, key=str.casefold)
     chosen = next((m for m in municipalities if slug(m) == wanted), None)
     if wanted is not None and chosen is None:
         raise BadRequest(f"Kommunen «{wanted}» findes ikke i arkivet.", 404)
-    rows: list[MeetingSummary] = sorted(
-        (m for m in store.meetings() if m.start and monday <= m.start.date() < end
-         and (chosen is None or m.municipality == chosen)), key=lambda m: (m.start or datetime.min, m.id))
+    rows: list[MeetingSummary] = store.meetings_between(datetime.combine(monday, time()), datetime.combine(end, time()),
+                                                        municipality=chosen)
     weeks: dict[date, list[dict[str, Any]]] = {}
     for m in rows:
         assert m.start is not None

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..persons import memberships, slug
-from ..store.base import MeetingSummary, Store
+from ..store.base import CommitteeSummary, Store
 from . import people, views
 
 SEGMENT = people.SEGMENT
@@ -26,50 +26,43 @@ SEGMENT = people.SEGMENT
 LISTED = 10
 
 
-def _order(m: MeetingSummary) -> tuple[bool, datetime, int]:
-    return (m.start is not None, m.start or datetime.min, m.id)
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def directory(store: Store) -> list[dict[str, Any]]:
     """Every municipality in the archive, by name: its address, committees and meetings."""
-    by_name: dict[str, list[MeetingSummary]] = defaultdict(list)
-    for m in store.meetings():
-        by_name[m.municipality].append(m)
+    by_name: dict[str, list[CommitteeSummary]] = defaultdict(list)
+    for c in store.committees():
+        by_name[c.municipality].append(c)
     out = []
     for name in sorted(by_name, key=str.casefold):
         rows = by_name[name]
-        latest = max(rows, key=_order)
-        out.append({"name": name, "url": views.municipality_url(name),
-                    "committees": len({m.committee for m in rows}), "meetings": len(rows),
-                    "latest": latest.start.isoformat() if latest.start else None})
+        latest = max((c.latest for c in rows if c.latest), default=None)
+        out.append({"name": name, "url": views.municipality_url(name), "committees": len(rows),
+                    "meetings": sum(c.meetings for c in rows), "latest": _iso(latest)})
     return out
 
 
-def municipality_name(store: Store, municipality_slug: str) -> tuple[str, list[MeetingSummary]]:
-    """The municipality whose slug is ``municipality_slug`` and its meetings; NotFound if none."""
+def municipality_name(store: Store, municipality_slug: str) -> tuple[str, list[CommitteeSummary]]:
+    """The municipality whose slug is ``municipality_slug`` and its committees; NotFound if none."""
     if not SEGMENT.fullmatch(municipality_slug):
         raise NotFound(municipality_slug)
-    rows = [m for m in store.meetings() if slug(m.municipality) == municipality_slug]
+    rows = [c for c in store.committees() if slug(c.municipality) == municipality_slug]
     if not rows:
         raise NotFound(municipality_slug)
-    return min(m.municipality for m in rows), rows
+    name = min(c.municipality for c in rows)
+    return name, [c for c in rows if c.municipality == name]
 
 
 def municipality_page(store: Store, municipality_slug: str, now: datetime) -> dict[str, Any]:
     """A municipality: its committees (newest meeting first), upcoming meetings and the latest held."""
-    name, rows = municipality_name(store, municipality_slug)
-    rows = [m for m in rows if m.municipality == name]
-    committees: dict[str, list[MeetingSummary]] = defaultdict(list)
-    for m in rows:
-        committees[m.committee].append(m)
-    listed = []
-    for committee, meetings in committees.items():
-        latest = max(meetings, key=_order)
-        listed.append({"name": committee, "url": views.committee_url(name, committee), "meetings": len(meetings),
-                       "latest": latest.start.isoformat() if latest.start else None})
-    listed.sort(key=lambda c: str(c["name"]).casefold())
-    upcoming = sorted((m for m in rows if m.start and m.start >= now), key=_order)[:LISTED]
-    held = sorted((m for m in rows if not m.start or m.start < now), key=_order, reverse=True)[:LISTED]
+    name, committees = municipality_name(store, municipality_slug)
+    listed = sorted(({"name": c.committee, "url": views.committee_url(name, c.committee), "meetings": c.meetings,
+                      "latest": _iso(c.latest)} for c in committees), key=lambda c: str(c["name"]).casefold())
+    upcoming = store.meetings_between(now, datetime.max, municipality=name)[:LISTED]
+    held = [m for m in store.recent_meetings(LISTED + len(upcoming), municipality=name)
+            if not m.start or m.start < now][:LISTED]
     return {"municipality": {"name": name, "url": views.municipality_url(name),
                              "people_url": views.municipality_url(name) + "/personer"},
             "committees": listed, "upcoming": [views.summary(m) for m in upcoming],
@@ -80,8 +73,8 @@ def committee_names(store: Store, municipality: str, committee: str) -> tuple[st
     """The (municipality, committee) a committee address names, by slugs or (an old address) by names;
     raises ``views.Moved`` for an address by names or an old spelling, NotFound when nothing matches."""
     wanted_m, wanted_c = slug(municipality), slug(committee)
-    found = sorted({(m.municipality, m.committee) for m in store.meetings()
-                    if slug(m.municipality) == wanted_m and slug(m.committee) == wanted_c})
+    found = sorted({(c.municipality, c.committee) for c in store.committees()
+                    if slug(c.municipality) == wanted_m and slug(c.committee) == wanted_c})
     if not found:
         raise NotFound(committee)
     exact = (municipality, committee) in found
@@ -94,7 +87,7 @@ def committee_names(store: Store, municipality: str, committee: str) -> tuple[st
 def municipality_people(store: Store, municipality_slug: str) -> dict[str, Any]:
     """The people listed at the municipality's meetings: name, party, committees (current seats first)."""
     name, rows = municipality_name(store, municipality_slug)
-    committees = sorted({m.committee for m in rows if m.municipality == name}, key=str.casefold)
+    committees = sorted({c.committee for c in rows}, key=str.casefold)
     persons: dict[str, dict[str, Any]] = {}
     for committee in committees:
         attendance = store.committee_attendance(name, committee)
@@ -125,8 +118,8 @@ def people_named(store: Store, query: str, municipality: str | None = None) -> l
     text = " ".join(query.split())
     if not NAME.fullmatch(text):
         return []
-    names = sorted({m.municipality for m in store.meetings()
-                    if municipality is None or m.municipality == municipality})
+    names = sorted({c.municipality for c in store.committees()
+                    if municipality is None or c.municipality == municipality})
     out = []
     for name in names:
         key = f"{slug(name)}/{slug(text)}"
