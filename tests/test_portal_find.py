@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -174,3 +175,32 @@ def test_new_pages_never_show_a_closed_items_text(client: Any, real_store: Any) 
                 text = section.text.strip()
                 if len(text) > 30:
                     assert text[:60] not in html, url
+
+
+def test_pages_of_upcoming_meetings_are_cached_per_day(real_store: Any) -> None:
+    """A cached page that depends on the day (``vary``) is computed again once the day changed; the calendar
+    and municipality pages are registered so, with today's date."""
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from referat.settings import Settings
+    from referat.web.app import Portal
+
+    portal = Portal(real_store, Settings.from_env(cache=True))
+    calls: list[int] = []
+    day = ["2026-12-07"]
+
+    def handler(request: Any) -> tuple[str, dict[str, Any]]:
+        calls.append(1)
+        return "error.html", {"error": {"status": 200, "title": f"Dag {day[0]}", "message": str(len(calls))}}
+
+    app = Starlette(routes=[Route("/x", portal.page(handler, lambda: day[0]))])
+    with TestClient(app) as c:
+        first = c.get("/x").text
+        assert c.get("/x").text == first and len(calls) == 1  # cached within the day
+        day[0] = "2026-12-08"
+        assert "Dag 2026-12-08" in c.get("/x").text and len(calls) == 2
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    with TestClient(create_app(real_store)) as c:
+        assert c.get("/kalender.json").json()["from"] == monday.isoformat()

@@ -15,7 +15,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
@@ -130,10 +130,14 @@ class Portal:
         data = {"error": {"status": status, "title": titles.get(status, "Fejl"), "message": message}}
         return self.render(request, "error.html", data, status)
 
-    def page(self, handler: Handler) -> Callable[[Request], Any]:
+    def page(self, handler: Handler, vary: Callable[[], str] | None = None) -> Callable[[Request], Any]:
+        """``handler`` as a cached page; ``vary`` names what else than the archive the page depends on (the
+        day, for pages of upcoming meetings), so a cached copy is not served once that changed."""
         async def endpoint(request: Request) -> Response:
             # a cached page is answered on the event loop: no thread, no lock, no store read
             key = f"{int(_wants_json(request))} {request.url.path}?{request.url.query}"
+            if vary is not None:
+                key += f" {vary()}"
             if self.cache.due():
                 await run_in_threadpool(self._sync_cache)
             if (cached := self.cache.get(key)) is not None:
@@ -328,9 +332,9 @@ class Portal:
     def municipalities(self, request: Request) -> tuple[str, dict[str, Any]]:
         return "municipalities.html", {"municipalities": municipalities.directory(self.store)}
 
-    def municipality(self, request: Request) -> tuple[str, dict[str, Any]]:
+    def municipality(self, request: Request) -> tuple[str, dict[str, Any]]:  # (upcoming: from today on)
         return "municipality.html", municipalities.municipality_page(self.store, request.path_params["municipality"],
-                                                                     datetime.now())
+                                                                     datetime.combine(date.today(), time()))
 
     def municipality_people(self, request: Request) -> tuple[str, dict[str, Any]]:
         return "people.html", municipalities.municipality_people(self.store, request.path_params["municipality"])
@@ -353,8 +357,10 @@ def _routes(portal: Portal) -> list[Route | Mount]:
              ("/kalender", portal.calendar, None),
              ("/person/{municipality}/{name}", portal.person, None)]
     routes: list[Route | Mount] = []
+    today: dict[Any, Callable[[], str]] = {portal.municipality: lambda: date.today().isoformat(),
+                                           portal.calendar: lambda: date.today().isoformat()}
     for path, handler, json_path in pages:
-        endpoint = portal.page(handler)
+        endpoint = portal.page(handler, today.get(handler))
         # the .json twin first: a path parameter would otherwise swallow the suffix
         routes.append(Route(json_path or path + ".json", endpoint, methods=["GET", "HEAD"]))
         routes.append(Route(path, endpoint, methods=["GET", "HEAD"]))
