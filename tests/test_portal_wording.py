@@ -17,6 +17,7 @@ with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx works
 
 from referat.model import Person
 from referat.parse import importer
+from referat.persons import person_key
 from referat.web import create_app
 
 from .conftest import SHARED
@@ -102,3 +103,6 @@ def test_inhabil_is_said_as_such(fresh_store: Any) -> None:
         page = c.get(f"/moede/{meeting_id}").text
         present = page[page.index("Til stede ("):page.index("</table>", page.index("Til stede ("))]
         assert member.person.name in present and f"(inhabil under punkt {item.number})" in present
+        person = c.get("/person/" + person_key(meeting.municipality, member.person.name)).text
+        mention = person[person.index('id="punkter"'):]
+        assert "Deltog ikke i behandlingen (inhabil)" in mention[:mention.index("</section>")]

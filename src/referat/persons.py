@@ -61,7 +61,8 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class MentionRow:
-    """A person named in one public item: ``kind`` is "absent" (left the item) or "dissent"."""
+    """A person named in one public item: ``kind`` is "absent" (left the item), "inhabil" (did not take part in
+    it, disqualified) or "dissent"."""
 
     person_key: str
     name: str
@@ -213,8 +214,9 @@ def mention_rows(meeting: Meeting) -> list[MentionRow]:
             continue
         for person in item.absences:
             key = person_key(meeting.municipality, person.name)
-            rows.setdefault((key, item.number, "absent"), MentionRow(
-                key, person.name, person.party or parties.get(key), item.number, item.title, "absent", ""))
+            kind = "inhabil" if (person.role or "").casefold() == "inhabil" else "absent"
+            rows.setdefault((key, item.number, kind), MentionRow(
+                key, person.name, person.party or parties.get(key), item.number, item.title, kind, ""))
         for decision in item.decisions:
             for sentence in _sentences(decision.text):
                 for name in _dissenters(sentence):

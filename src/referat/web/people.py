@@ -20,7 +20,8 @@ from ..store.base import Store
 from . import views
 
 SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]{0,89}")
-MENTION_LABELS = {"absent": "Fraværende under punktet", "dissent": "Dissens eller protokoltilførsel"}
+MENTION_LABELS = {"absent": "Fraværende under punktet", "inhabil": "Deltog ikke i behandlingen (inhabil)",
+                  "dissent": "Dissens eller protokoltilførsel"}
 
 
 def person_url(municipality: str, name: str) -> str:
