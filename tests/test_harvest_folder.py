@@ -133,3 +133,30 @@ def test_a_folder_that_went_away_fails_the_source(store: Store, tmp_path: Path) 
     report = harvest_one(store, source, SETTLED)
     assert report.failed and "not there" in (report.error or "")
     assert state.find(store, source.name).failures == 1 and len(store.meetings()) == 1
+
+
+FUJITSU = SHARED / "drops" / "fujitsu"
+EXPORT = "Hennys testudvalg/2017-05-02 10.00/Dagsorden/Dagsorden/Os2Dagsorden TEST/2017-04-21 12.00.48"
+
+
+def test_a_later_fujitsu_export_is_a_new_version_of_the_meeting(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "fujitsu"
+    shutil.copytree(FUJITSU, folder)
+    source = resolve(store, [str(folder)], municipality="Middelfart")[0]
+    report = harvest_one(store, source, SETTLED)
+    assert (report.counts["new"], report.failed) == (len(store.meetings()), False) and report.counts["new"] >= 1
+    assert {m.municipality for m in store.meetings()} == {"Middelfart"}  # the source names the municipality
+    before = {m.id: m for m in store.meetings()}
+    first = folder / EXPORT
+    later = first.parent / "2017-04-28 09.00.00"  # the publisher exports the meeting again, a title changed
+    shutil.copytree(first, later)
+    for export in sorted(later.glob("*.*ml")):  # the XML and its rendered HTML
+        text = export.read_text("utf-8")
+        assert ">test tabel<" in text
+        export.write_text(text.replace(">test tabel<", ">test tabel (rettet)<"), "utf-8")
+        old(export)
+    report = harvest_one(store, source, SETTLED)
+    assert report.counts["updated"] >= 1 and report.counts["new"] == 0 and not report.failed, report.errors
+    assert set(before) == {m.id for m in store.meetings()}
+    titles = [i.title for m in store.meetings() for i in store.get(m.id).meeting.items]
+    assert "test tabel (rettet)" in titles
