@@ -183,3 +183,15 @@ def test_committees_and_meetings_between_agree_with_meetings(real_store):
                                       if m.municipality == "Aarhus" and m.committee == "Teknisk Udvalg"
                                       and m.start and m.start.year == 2025]
     assert real_store.meetings_between(datetime(1900, 1, 1), datetime(1901, 1, 1)) == []
+
+
+def test_people_attendance_is_person_attendance_of_each(real_store):
+    """Several people's attendance in one query: the same rows as asking for each person."""
+    keys = sorted({r.person_key for m in real_store.committees()
+                   for r in real_store.committee_attendance(m.municipality, m.committee)})[:12]
+    assert len(keys) > 5
+    together = real_store.people_attendance([*keys, "nowhere/nobody"])
+    for key in keys:
+        assert [r for r in together if r.person_key == key] == real_store.person_attendance(key)
+    assert {r.person_key for r in together} == set(keys)
+    assert real_store.people_attendance([]) == []

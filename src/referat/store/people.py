@@ -168,6 +168,15 @@ class PeopleTables:
         return self._attendance(db.execute(self._sql(
             _ATTENDANCE + " WHERE p.person_key=? ORDER BY p.start, p.meeting_id"), (person_key,)).fetchall())
 
+    def attendance_of(self, db: Any, person_keys: list[str]) -> list[Attendance]:
+        """Every meeting any of ``person_keys`` was listed for, oldest first, in one query."""
+        if not person_keys:
+            return []
+        marks = ",".join("?" * len(person_keys))
+        return self._attendance(db.execute(self._sql(
+            _ATTENDANCE + f" WHERE p.person_key IN ({marks}) ORDER BY p.start, p.meeting_id"),
+            tuple(person_keys)).fetchall())
+
     def committee_attendance(self, db: Any, municipality: str, committee: str) -> list[Attendance]:
         """Every participant row of one committee's meetings, oldest first."""
         return self._attendance(db.execute(self._sql(
@@ -226,6 +235,11 @@ class PeopleReads:
     def person_attendance(self, person_key: str) -> list[Attendance]:
         db, t = self._people()
         return t.attendance(db, t.clean(person_key))
+
+    def people_attendance(self, person_keys: list[str]) -> list[Attendance]:
+        """``person_attendance`` of several people at once (the portal's offer of the people a query names)."""
+        db, t = self._people()
+        return t.attendance_of(db, [t.clean(k) for k in person_keys[:200]])
 
     def person_mentions(self, person_key: str) -> list[Mention]:
         db, t = self._people()

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import NotFound
-from ..persons import memberships, slug
+from ..persons import Attendance, memberships, slug
 from ..store.base import CommitteeSummary, Store
 from . import people, views
 
@@ -120,12 +120,14 @@ def people_named(store: Store, query: str, municipality: str | None = None) -> l
         return []
     names = sorted({c.municipality for c in store.committees()
                     if municipality is None or c.municipality == municipality})
+    keys = {f"{slug(name)}/{slug(text)}": name for name in names}
+    rows: dict[str, list[Attendance]] = defaultdict(list)
+    for row in store.people_attendance(sorted(keys)):
+        rows[row.person_key].append(row)
     out = []
-    for name in names:
-        key = f"{slug(name)}/{slug(text)}"
-        rows = store.person_attendance(key)
-        if rows:
-            newest = rows[-1]
+    for key, name in sorted(keys.items(), key=lambda kv: kv[1]):
+        if mine := rows.get(key):
+            newest = mine[-1]
             out.append({"name": newest.name, "party": newest.party, "municipality": name, "url": f"/person/{key}",
-                        "meetings": len(rows)})
+                        "meetings": len(mine)})
     return out
