@@ -14,9 +14,10 @@ time-outs), never a mock of our own client, and without the internet.  The porta
 * ``/robots.txt``: 404 (everything allowed) unless ``robots`` is set.
 
 Faults (``fault(kind, times, path)``) apply to the next ``times`` requests whose path starts with
-``path``: ``503`` (with ``Retry-After``), ``slow`` (answers after ``slow_seconds``), ``reset`` (half
-the body, then a TCP reset), ``truncate`` (half the JSON with a matching Content-Length).  A meeting
-can go from agenda to minutes (``as_agenda`` / ``as_minutes``) and disappear (``remove``).
+``path``: ``503`` (with ``Retry-After: 0``), ``503-later`` (``Retry-After: 3600``), ``slow`` (answers
+after ``slow_seconds``), ``reset`` (half the body, then a TCP reset), ``truncate`` (half the JSON with
+a matching Content-Length).  A meeting can go from agenda to minutes (``as_agenda`` / ``as_minutes``)
+and disappear (``remove``).
 """
 
 from __future__ import annotations
@@ -207,6 +208,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.portal.agents.add(self.headers.get("User-Agent") or "")
         if fault == "503":
             return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
+        if fault == "503-later":  # come back in an hour
+            return self._send(503, b"maintenance", "text/plain", {"Retry-After": "3600"})
         if fault == "slow":
             time.sleep(self.portal.slow_seconds)
         if path == "/robots.txt":

@@ -308,3 +308,34 @@ def test_a_portal_that_has_published_nothing_for_longer_than_usual_is_stale(stor
         portal.publish_now(MEETINGS[0])  # a new release: no longer quiet
         harvest(store, url)
         assert not freshness(state.find(store, "greve")).stale
+
+
+def test_since_takes_only_later_meetings_and_a_full_run_the_rest(tmp_path: Path) -> None:
+    from datetime import date
+
+    portal = Portal.greve()
+    with Server(portal) as url, open_store(str(tmp_path / "s.db")) as s:
+        report = harvest(s, url, Options(delay=0, attachments=False, since=date(2024, 6, 1)))
+        later = [m for m in portal.meetings.values() if m.date[:10] >= "2024-06-01"]
+        assert report.counts["new"] == len(later) and 0 < len(later) < 20
+        assert {m.start.date() >= date(2024, 6, 1) for m in s.meetings()} == {True}  # type: ignore[union-attr]
+        report = harvest(s, url, Options(delay=0, attachments=False))  # (the list is not taken as seen)
+        assert (report.counts["new"], report.counts["unchanged"]) == (20 - len(later), len(later))
+
+
+def test_robots_txt_that_forbids_the_api_is_obeyed(tmp_path: Path) -> None:
+    portal = Portal.greve()
+    portal.robots = "User-agent: *\nDisallow: /api/\n"
+    with Server(portal) as url, open_store(str(tmp_path / "r.db")) as s:
+        report = harvest(s, url)
+    assert report.failed and "robots.txt" in (report.error or "")
+    assert not portal.requested("/api/")
+
+
+def test_a_long_retry_after_ends_the_run_instead_of_hammering(tmp_path: Path) -> None:
+    portal = Portal.greve()
+    portal.fault("503-later", times=100, path="/api/agenda/udvalgsliste")
+    with Server(portal) as url, open_store(str(tmp_path / "l.db")) as s:
+        report = harvest(s, url, Options(delay=0, backoff=0.01, attempts=5))
+    assert report.failed and "Retry-After" in (report.error or "")
+    assert portal.requested("/api/agenda/udvalgsliste") == {"udvalgsliste": 1}  # asked once, not five times
