@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..store.base import MeetingSummary, Store
+from ..store.base import Store
 from . import urls, views
 
 #: addresses per sitemap page (a municipality's meetings stay in order across pages)
@@ -44,17 +44,17 @@ def _day(value: datetime | None) -> str | None:
 def addresses(store: Store) -> list[tuple[str, str | None]]:
     """(path, last modified day) of every page worth listing: front, directory, calendar, each municipality,
     its people, each committee and each meeting (its items are linked from it)."""
-    meetings: list[MeetingSummary] = sorted(store.meetings(), key=lambda m: (m.municipality, m.committee, m.id))
-    changed = store.meeting_times()
     out: list[tuple[str, str | None]] = [("/", None), ("/kommuner", None), ("/kalender", None)]
     seen: set[str] = set()
-    for m in meetings:
-        for path in (views.municipality_url(m.municipality), views.municipality_url(m.municipality) + "/personer",
-                     views.committee_url(m.municipality, m.committee)):
+    for c in store.committees():
+        for path in (views.municipality_url(c.municipality), views.municipality_url(c.municipality) + "/personer",
+                     views.committee_url(c.municipality, c.committee)):
             if path not in seen:
                 seen.add(path)
                 out.append((path, None))
-        out.append((f"/moede/{m.id}", _day(changed.get(m.id))))
+    # the meetings' ids with when each changed, one grouped query (a backend that cannot tell: its summaries)
+    changed: dict[int, datetime | None] = {**store.meeting_times()} or {m.id: None for m in store.meetings()}
+    out += [(f"/moede/{meeting_id}", _day(changed[meeting_id])) for meeting_id in sorted(changed)]
     return out
 
 
@@ -73,20 +73,27 @@ def sitemap_page(site: str, rows: list[tuple[str, str | None]]) -> str:
 
 
 def sitemap_routes(portal: Any, per_page: int = PER_PAGE) -> list[Route]:
-    """``/robots.txt``, ``/sitemap.xml`` (the index), ``/sitemap-<n>.xml`` and ``/favicon.ico``."""
+    """``/robots.txt``, ``/sitemap.xml`` (the index), ``/sitemap-<n>.xml`` and ``/favicon.ico``; the addresses
+    are read once per archive version."""
+    kept: dict[str, Any] = {}
+
+    def current() -> list[tuple[str, str | None]]:
+        with portal.lock:
+            generation = portal.store.generation()
+            if generation is None or kept.get("generation") != generation:
+                kept.update(generation=generation, rows=addresses(portal.store))
+            return list(kept["rows"])
 
     def robots(request: Request) -> Response:
         return PlainTextResponse(ROBOTS.format(site=urls.site(request)))
 
     def index(request: Request) -> Response:
-        with portal.lock:
-            total = len(addresses(portal.store))
+        total = len(current())
         return Response(sitemap_index(urls.site(request), total, per_page), media_type=XML)
 
     def page(request: Request) -> Response:
         raw = request.path_params["page"]
-        with portal.lock:
-            rows = addresses(portal.store)
+        rows = current()
         n = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 0
         if n < 1 or (n - 1) * per_page >= max(len(rows), 1):
             return portal.error(request, 404, "Den side af oversigten findes ikke.")
