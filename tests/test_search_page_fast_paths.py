@@ -112,7 +112,7 @@ HIT_LOOP = """{% from "_outcome.html" import badge %}
     {% for h in hits %}
       <li>
         <h3><a href="{{ h.url }}">{{ h.title }}</a></h3>
-        <p class="meta">{{ h.municipality }} · <a href="{{ h.municipality|committee_url(h.committee) }}">{{ h.committee }}</a> · <a href="{{ h.meeting_url }}">møde {{ h.start|fromiso|dadate }}</a> · punkt {{ h.number }} {{ badge(h.outcome) }}</p>
+        <p class="meta"><a href="{{ h.municipality|municipality_url }}">{{ h.municipality }}</a> · <a href="{{ h.municipality|committee_url(h.committee) }}">{{ h.committee }}</a> · <a href="{{ h.meeting_url }}">møde {{ h.start|fromiso|dadate }}</a> · punkt {{ h.number }} {{ badge(h.outcome) }}</p>
         {% if h.public %}<p class="snippet">{{ h.snippet|marks }}</p>{% else %}<p class="closed">{{ closed }}</p>{% endif %}
       </li>
     {% endfor %}

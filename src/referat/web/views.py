@@ -184,7 +184,8 @@ def hit_list(hits: list[dict[str, Any]]) -> Markup:
 @lru_cache(maxsize=4096)  # the same committees and meeting dates recur on every results page
 def _committee_link(municipality: str, committee: str) -> str:
     href = escape(committee_url(municipality, committee))
-    return f'{escape(municipality)} · <a href="{href}">{escape(committee)}</a>'
+    return (f'<a href="{escape(municipality_url(municipality))}">{escape(municipality)}</a> · '
+            f'<a href="{href}">{escape(committee)}</a>')
 
 
 @lru_cache(maxsize=4096)
