@@ -94,7 +94,7 @@ def test_copy_round_trip_sqlite_postgres_sqlite(tmp_path):
         exported = runner.invoke(main, ["--db", pg, "export"])
         assert exported.exit_code == 0 and len(json.loads(exported.output)) == len(in_pg)
     original = _all_canonical(first)
-    assert len(original) >= 9
+    assert len(original) >= 7  # (the seeds and corpus: the two meetings in PDF and XML are one meeting each)
     assert original == in_pg == _all_canonical(back)
 
 

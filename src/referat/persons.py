@@ -107,6 +107,15 @@ class Mention:
     text: str
 
 
+#: the kinds of document that say a meeting was held (an agenda only says it was called)
+HELD_KINDS = frozenset({"referat", "tillægsreferat"})
+
+
+def held(kind: str) -> bool:
+    """Does a participant list of a document of this kind count as attendance?  Minutes do, agendas do not."""
+    return kind in HELD_KINDS
+
+
 def _same_meeting(municipality: str, committee: str, start: datetime | None, kind: str, meeting_id: int
                   ) -> tuple[object, ...]:
     """Which stored meetings are one meeting for attendance: same place, committee, start and kind (a meeting
@@ -269,6 +278,8 @@ def memberships(rows: list[Attendance], latest: dict[tuple[str, str], datetime |
             m.party, m.role = r.party or m.party, r.role or m.role
         if not _later(r.start, m.first):
             m.first = r.start
+        if not held(r.kind):
+            continue  # (an agenda's list makes a member, not an attendance)
         if r.present:
             m.present += 1
         else:

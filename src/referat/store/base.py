@@ -20,6 +20,7 @@ from ..search.index import IndexFilters
 from ..search.query import Query
 from .migrations import MigrationReport
 from .people import PeopleReads
+from .sources import meeting_key  # noqa: F401 - (the identity lives with the documents)
 
 if TYPE_CHECKING:
     from ..search.facets import Facets
@@ -34,7 +35,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class SaveResult:
     meeting_id: int
-    status: str  # "new" | "unchanged" | "replaced"
+    status: str  # "new" | "unchanged" | "replaced" | "attached" (a document listed, the items kept)
 
 
 @dataclass(frozen=True)
@@ -124,15 +125,6 @@ def index_filters(f: SearchFilters) -> IndexFilters:
         day_to=int(f.date_to.strftime("%Y%m%d")) if f.date_to else None)
 
 
-def meeting_key(record: ImportedMeeting) -> str:
-    """Identity of a meeting across versions of its document: a re-published
-    document with the same key replaces the old one.  The format is part of the
-    key, so a PDF and an XML export of the same meeting are kept side by side."""
-    m = record.meeting
-    start = m.start.isoformat() if m.start else "?"
-    return "|".join([m.municipality, m.committee.casefold(), m.kind, start, record.document.format])
-
-
 class Store(PeopleReads, ABC):
     #: when False, ``save`` only queues index updates and ``flush`` applies them (bulk imports)
     autoflush: bool = True
@@ -180,6 +172,11 @@ class Store(PeopleReads, ABC):
         """The original bytes of a current document (``ImportedMeeting.source`` when it was saved);
         raises NotFound when the store has none (unknown hash, replaced version, a record saved without bytes)."""
         raise NotFound(f"no source file {sha256}")
+
+    def meeting_documents(self, meeting_ids: list[int]) -> dict[int, list[dict[str, object]]]:
+        """Each meeting's documents (``store.sources``: sha256, kind, format, source_name, importer, pages,
+        size, current, imported_at), the current one (that gave the items) first."""
+        return {meeting_id: [] for meeting_id in meeting_ids}
 
     def has_source(self, sha256: str) -> bool:
         """Whether ``source(sha256)`` has bytes to give, without reading them."""

@@ -9,8 +9,9 @@ written in the save's own transaction, so an import stays atomic:
   not hash to the record's ``document.sha256`` are not kept): the same bytes
   are stored once, and re-importing a stored document that has no bytes yet (an archive
   made before this table existed) fills them in;
-* a blob lives as long as a ``documents`` row references it; when a new version of a
-  document replaces the old one, the old version's bytes are deleted with its row;
+* a blob lives as long as a ``documents`` or ``sources`` row references it (a meeting's other
+  documents stay listed, ``store.sources``); when a new version of a document replaces the old
+  one, the old version's bytes are deleted with its row;
 * records without bytes (synthetic and benchmark archives, council minutes, records read
   back from a store) write nothing here and cost no extra statement.
 """
@@ -52,7 +53,8 @@ def sqlite_put(db: sqlite3.Connection, record: ImportedMeeting) -> None:
 def sqlite_drop(db: sqlite3.Connection, shas: list[str]) -> None:
     """Delete the bytes of documents no longer referenced (a replaced version)."""
     db.executemany("DELETE FROM blobs WHERE sha256=? AND NOT EXISTS (SELECT 1 FROM documents d"
-                   " WHERE d.sha256=blobs.sha256)", [(s,) for s in shas])
+                   " WHERE d.sha256=blobs.sha256) AND NOT EXISTS (SELECT 1 FROM sources s WHERE"
+                   " s.sha256=blobs.sha256)", [(s,) for s in shas])
 
 
 # -- PostgreSQL (inside the caller's transaction) -----------------------------------------------

@@ -5,8 +5,9 @@ so the per-meeting statements are few (lock, duplicate check, meeting and
 document rows) and every item row of a batch goes in through one ``COPY`` with
 ids allocated in one round trip; the read models (participants, person mentions,
 API objects) likewise go in by one ``COPY`` per table per batch.  The rules stay those of ``Store.save``:
-a document already stored is "unchanged"; a changed document for the same
-meeting key replaces the old version (whose items are retired, not deleted,
+a document already stored is "unchanged"; a document of a stored meeting that does
+not supersede its current one is listed ("attached", ``store.sources``); one that does
+replaces the old version (whose items are retired, not deleted,
 see ``pgindex``); concurrent saves of one meeting are serialised by an
 advisory lock on the meeting key, so two imports of one document end with one
 copy.  The transaction ends by appending the saved meetings to ``index_log``.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
@@ -25,10 +26,12 @@ from .. import canonical
 from ..model import CaseId, ImportedMeeting
 from ..search.indexing import ItemRow, meeting_persons
 from . import blobs
-from .base import SaveResult, meeting_key
+from .base import SaveResult
 from .freshrows import Rows
 from .people import CREATED_AT, READ_MODELS, PeopleTables
 from .pgindex import LOG_LOCK, RETIRED_GRACE_SECONDS
+from .sources import COLUMNS, Candidate, Sources, meeting_key, supersedes
+from .sources import row as source_row
 
 ITEM_COLUMNS = "id, meeting_id, position, number, title, public, outcome, date, municipality, committee, text"
 
@@ -68,6 +71,14 @@ def _segments(pairs: list[tuple[ImportedMeeting, int | None]]) -> list[list[tupl
         keys.add(key)
         shas.add(sha)
     return [segment for segment in out if segment]
+
+
+def _runner(cur: psycopg.Cursor[Any]) -> Any:
+    def run(sql: str, params: Any) -> list[tuple[Any, ...]]:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+    return run
 
 
 def write_read_models(cur: psycopg.Cursor[Any], saved: list[tuple[int, ImportedMeeting]], replaced: list[int]
@@ -113,9 +124,15 @@ class BatchWriter:
         # in sorted order, so two bulk imports of overlapping batches queue instead of deadlocking
         cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%s::text[]) AS k",
                     (["referat-meeting:" + k for k in sorted(keys)],))
-        stored = dict(cur.execute("SELECT sha256, meeting_id FROM documents WHERE sha256 = ANY(%s)",
+        stored = dict(cur.execute("SELECT sha256, meeting_id FROM sources WHERE sha256 = ANY(%s)",
                                   ([r.document.sha256 for r, _ in pairs],)).fetchall())
         existing = dict(cur.execute("SELECT key, id FROM meetings WHERE key = ANY(%s) FOR UPDATE", (keys,)).fetchall())
+        currents = {int(r[0]): Candidate(r[1], r[2], int(r[3])) for r in cur.execute(
+            "SELECT meeting_id, kind, format, richness FROM sources WHERE meeting_id = ANY(%s) AND current=1",
+            (list(existing.values()),)).fetchall()} if existing else {}
+        listed = Sources(_runner(cur), "%s")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        stale: list[str] = []
         fresh = [n for n, (record, wanted) in enumerate(pairs)
                  if record.document.sha256 not in stored and keys[n] not in existing and wanted is None]
         ids = iter(r[0] for r in cur.execute("SELECT nextval(pg_get_serial_sequence('meetings', 'id'))"
@@ -132,7 +149,13 @@ class BatchWriter:
             persons = clean("\n".join(meeting_persons(m)))
             if keys[n] in existing:
                 meeting_id, status = int(existing[keys[n]]), "replaced"
-                replaced_rows.append((meeting_id, payload, start, persons))
+                stale += listed.drop_versions(meeting_id, m.kind, doc.format)
+                current = currents.get(meeting_id)
+                if current is not None and not supersedes(Candidate.of(record), current):
+                    listed.attach(record, meeting_id, False, now)  # listed; the items stay the current one's
+                    results.append(SaveResult(meeting_id, "attached"))
+                    continue
+                replaced_rows.append((meeting_id, payload, start, persons, m.kind))
             else:
                 meeting_id, status = (wanted if wanted is not None else int(next(ids))), "new"
                 new_rows.append((meeting_id, keys[n], clean(m.municipality), clean(m.committee), m.kind, start,
@@ -145,11 +168,18 @@ class BatchWriter:
             old = [r[0] for r in replaced_rows]
             cur.execute("UPDATE items SET retired=now() WHERE meeting_id = ANY(%s) AND retired IS NULL", (old,))
             # the replaced versions' source bytes go with their document rows (store.blobs)
+            # (a document still listed among the meeting's sources keeps its bytes)
             cur.execute("WITH gone AS (DELETE FROM documents WHERE meeting_id = ANY(%s) RETURNING sha256)"
-                        " DELETE FROM blobs b USING gone WHERE b.sha256 = gone.sha256", (old,))
-            cur.execute("UPDATE meetings m SET canonical=v.c, start=v.s, persons=v.p FROM unnest(%s::bigint[],"
-                        " %s::text[], %s::text[], %s::text[]) AS v(id, c, s, p) WHERE m.id = v.id",
-                        [list(col) for col in zip(*replaced_rows, strict=False)])
+                        " DELETE FROM blobs b USING gone WHERE b.sha256 = gone.sha256 AND NOT EXISTS"
+                        " (SELECT 1 FROM sources s WHERE s.sha256 = b.sha256)", (old,))
+            cur.execute("UPDATE meetings m SET canonical=v.c, start=v.s, persons=v.p, kind=v.k FROM"
+                        " unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS v(id, c, s, p, k)"
+                        " WHERE m.id = v.id", [list(col) for col in zip(*replaced_rows, strict=False)])
+            cur.execute("UPDATE sources SET current=0 WHERE meeting_id = ANY(%s) AND current=1", (old,))
+        if stale:  # earlier versions of a document replaced by a later one
+            cur.execute("DELETE FROM blobs b WHERE b.sha256 = ANY(%s) AND NOT EXISTS (SELECT 1 FROM sources s"
+                        " WHERE s.sha256 = b.sha256) AND NOT EXISTS (SELECT 1 FROM documents d"
+                        " WHERE d.sha256 = b.sha256)", (stale,))
         if new_rows:
             with cur.copy("COPY meetings(id, key, municipality, committee, kind, start, canonical, persons)"
                           " FROM STDIN") as copy:
@@ -165,6 +195,9 @@ class BatchWriter:
                 copy.write_row((doc.sha256, meeting_id, clean(doc.source_name), doc.format, doc.importer,
                                 doc.importer_version, doc.pages, doc.size,
                                 clean(json.dumps(doc.warnings, ensure_ascii=False))))
+        with cur.copy(f"COPY sources({COLUMNS}) FROM STDIN") as copy:
+            for meeting_id, record in saved:
+                copy.write_row(source_row(record, meeting_id, True, now))
         blobs.postgres_put(cur, [record for record, _ in pairs if record.source is not None
                                  and stored.get(record.document.sha256) not in replaced_ids])
         write_read_models(cur, saved, [r[0] for r in replaced_rows])

@@ -30,7 +30,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, aside, blobs, bulkgc, harvestdb, treatrefs
+from . import apiindex, aside, blobs, bulkgc, harvestdb, sources, treatrefs
 from .base import (
     CaseItem,
     CommitteeSummary,
@@ -97,6 +97,20 @@ def _backfill_persons(conn: psycopg.Connection[Any]) -> None:
         conn.execute("UPDATE meetings SET persons=%s WHERE id=%s", (clean(persons), meeting_id))
 
 
+def _merge_meetings(conn: psycopg.Connection[Any]) -> None:
+    """Step 9: every document a source of its meeting, meetings with one identity merged (``sources``)."""
+    cur = conn.cursor()
+
+    def run(sql: str, params: Any) -> list[tuple[Any, ...]]:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+    def requeue(meeting_id: int) -> None:  # (the index takes out what the meeting no longer has)
+        cur.execute("INSERT INTO index_log(meeting_id, op) VALUES(%s, 'replaced')", (meeting_id,))
+
+    sources.merge(sources.Sources(run, "%s"), requeue)
+
+
 #: the PostgreSQL schema history; append steps, never edit an applied one
 STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STEP1),
          Step(2, "search by a local tantivy index following index_log (tsvector dropped); retired rows;"
@@ -108,7 +122,8 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
          Step(6, treatrefs.STEP_DESCRIPTION, treatrefs.POSTGRES_STEP,
               run=lambda conn: PEOPLE.refs.backfill(conn.cursor())),
          Step(7, aside.STEP_DESCRIPTION, aside.POSTGRES_STEP),
-         Step(8, harvestdb.STEP_DESCRIPTION, harvestdb.POSTGRES_STEP)]
+         Step(8, harvestdb.STEP_DESCRIPTION, harvestdb.POSTGRES_STEP),
+         Step(9, sources.STEP_DESCRIPTION, sources.POSTGRES_STEP, run=_merge_meetings)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -284,6 +299,9 @@ class PostgresStore(Store):
         if not rows:
             raise NotFound(f"no source file {sha256}")
         return SourceFile(sha256, int(rows[0][1]), bytes(rows[0][0]))
+
+    def meeting_documents(self, meeting_ids: list[int]) -> dict[int, list[dict[str, object]]]:
+        return dict(sources.Sources(lambda sql, params: self._read(sql, tuple(params)), "%s").listed(meeting_ids))
 
     def has_source(self, sha256: str) -> bool:
         return bool(self._read("SELECT 1 FROM blobs WHERE sha256=%s", (sha256,)))

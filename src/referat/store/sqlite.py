@@ -25,7 +25,7 @@ from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, aside, blobs, bulkgc, harvestdb, treatrefs
+from . import apiindex, aside, blobs, bulkgc, harvestdb, sources, treatrefs
 from .base import (
     CaseItem,
     CommitteeSummary,
@@ -75,6 +75,14 @@ def _backfill_persons(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) SELECT id FROM meetings")
 
 
+def _merge_meetings(db: sqlite3.Connection) -> None:
+    """Step 11: every document a source of its meeting, meetings with one identity merged (``sources``)."""
+    def requeue(meeting_id: int) -> None:
+        db.execute("INSERT OR IGNORE INTO index_pending(meeting_id) VALUES(?)", (meeting_id,))
+
+    sources.merge(sources.Sources(lambda sql, params: db.execute(sql, params).fetchall()), requeue)
+
+
 #: the SQLite schema history; append steps, never edit an applied one
 STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(2, "meeting participants for the person facet", "ALTER TABLE meetings ADD COLUMN persons TEXT"
@@ -87,7 +95,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
          Step(8, "index queue entries count their meeting's saves (a save during a flush stays queued)",
               "ALTER TABLE index_pending ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"),
          Step(9, aside.STEP_DESCRIPTION, aside.SQLITE_STEP),
-         Step(10, harvestdb.STEP_DESCRIPTION, harvestdb.SQLITE_STEP)]
+         Step(10, harvestdb.STEP_DESCRIPTION, harvestdb.SQLITE_STEP),
+         Step(11, sources.STEP_DESCRIPTION, sources.SQLITE_STEP, run=_merge_meetings)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -264,7 +273,7 @@ class SQLiteStore(Store):
             results = [writer.write(record, wanted_id) for record, wanted_id in zip(records, wanted, strict=False)]
             writer.finish()
             saved = {r.meeting_id: record for r, record in zip(results, records, strict=False)
-                     if r.status != "unchanged"}
+                     if r.status not in ("unchanged", "attached")}
             PEOPLE.replace_many(self.db, list(saved.items()),
                                 list(dict.fromkeys(r.meeting_id for r in results if r.status == "replaced")))
             self.db.execute("COMMIT")
@@ -295,7 +304,8 @@ class SQLiteStore(Store):
         try:
             out = work(harvestdb.sqlite_tx(self.db), save)
             writer.finish()
-            PEOPLE.replace_many(self.db, [(r.meeting_id, record) for r, record in done if r.status != "unchanged"],
+            PEOPLE.replace_many(self.db, [(r.meeting_id, record) for r, record in done
+                                          if r.status not in ("unchanged", "attached")],
                                 list(dict.fromkeys(r.meeting_id for r, _ in done if r.status == "replaced")))
             self.db.execute("COMMIT")
         except BaseException as exc:
@@ -483,6 +493,10 @@ class SQLiteStore(Store):
                     public=bool(r[8]), score=score, snippet=self.snippets(int(r[0]), r[9], query))
                 for item_id, score in ranked if (r := rows.get(item_id))]
         return SearchResult(query=query.text, hits=hits, total=total)
+
+    def meeting_documents(self, meeting_ids: list[int]) -> dict[int, list[dict[str, object]]]:
+        listed = sources.Sources(lambda sql, params: self.db.execute(sql, params).fetchall())
+        return dict(listed.listed(meeting_ids))
 
     def close(self) -> None:
         if not self._autoflush:

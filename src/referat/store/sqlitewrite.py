@@ -21,8 +21,9 @@ from .. import canonical
 from ..model import ImportedMeeting
 from ..search.indexing import ItemRow, item_rows, meeting_persons
 from . import blobs
-from .base import SaveResult, meeting_key
+from .base import SaveResult
 from .freshrows import Rows
+from .sources import Candidate, Sources, meeting_key, supersedes
 
 
 def bump(db: sqlite3.Connection) -> int:
@@ -42,10 +43,12 @@ class BatchWriter:
         self._items: list[tuple[int, ItemRow]] = []  # (meeting id, row) not inserted yet
 
     def write(self, record: ImportedMeeting, wanted_id: int | None) -> SaveResult:
-        """One record's rows but the read models (``wanted_id``: the id asked for a new meeting)."""
+        """One record's rows but the read models (``wanted_id``: the id asked for a new meeting).  A document
+        of a stored meeting that does not supersede its current one (``sources.supersedes``) is only listed
+        ("attached")."""
         db = self.db
         doc = record.document
-        row = db.execute("SELECT meeting_id FROM documents WHERE sha256=?", (doc.sha256,)).fetchone()
+        row = db.execute("SELECT meeting_id FROM sources WHERE sha256=?", (doc.sha256,)).fetchone()
         if row:
             blobs.sqlite_put(db, record)  # bytes of a document stored before they were kept
             return SaveResult(row[0], "unchanged")
@@ -53,21 +56,32 @@ class BatchWriter:
             self.generation = bump(db)
         key = meeting_key(record)
         m = record.meeting
-        payload = canonical.compact(record)
-        start = m.start.isoformat() if m.start else None
-        persons = "\n".join(meeting_persons(m))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        listed = Sources(lambda sql, params: db.execute(sql, params).fetchall())
         old = db.execute("SELECT id FROM meetings WHERE key=?", (key,)).fetchone()
         old_shas: list[str] = []
         if old:
-            meeting_id, status = old[0], "replaced"
+            meeting_id = int(old[0])
+            current = listed.current(meeting_id)
+            old_shas = listed.drop_versions(meeting_id, m.kind, doc.format)
+            if current is not None and not supersedes(Candidate.of(record), current):
+                listed.attach(record, meeting_id, False, now)
+                blobs.sqlite_put(db, record)
+                blobs.sqlite_drop(db, old_shas)
+                return SaveResult(meeting_id, "attached")
+        payload = canonical.compact(record)
+        start = m.start.isoformat() if m.start else None
+        persons = "\n".join(meeting_persons(m))
+        if old:
+            status = "replaced"
             self._insert_items()  # an earlier version in this batch must be retired with the rest
-            old_shas = [r[0] for r in db.execute("SELECT sha256 FROM documents WHERE meeting_id=?", (meeting_id,))]
+            old_shas += [r[0] for r in db.execute("SELECT sha256 FROM documents WHERE meeting_id=?", (meeting_id,))]
             # The old items stay readable (retired) until the index has switched to the new ones: a search
             # in between finds the old version whole, never a meeting with no items.
             db.execute("UPDATE items SET retired=? WHERE meeting_id=? AND retired=0", (int(time.time()), meeting_id))
             db.execute("DELETE FROM documents WHERE meeting_id=?", (meeting_id,))
-            db.execute("UPDATE meetings SET canonical=?, start=?, persons=? WHERE id=?",
-                       (payload, start, persons, meeting_id))
+            db.execute("UPDATE meetings SET canonical=?, start=?, persons=?, kind=? WHERE id=?",
+                       (payload, start, persons, m.kind, meeting_id))
         else:
             cur = db.execute(
                 "INSERT INTO meetings(id, key, municipality, committee, kind, start, canonical, persons)"
@@ -78,8 +92,8 @@ class BatchWriter:
             "INSERT INTO documents(sha256, meeting_id, source_name, format, importer, importer_version, pages,"
             " size, warnings, imported_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
             (doc.sha256, meeting_id, doc.source_name, doc.format, doc.importer, doc.importer_version, doc.pages,
-             doc.size, json.dumps(doc.warnings, ensure_ascii=False),
-             datetime.now(UTC).isoformat(timespec="seconds")))
+             doc.size, json.dumps(doc.warnings, ensure_ascii=False), now))
+        listed.attach(record, meeting_id, True, now)
         blobs.sqlite_put(db, record)
         blobs.sqlite_drop(db, old_shas)
         self._items.extend((meeting_id, row) for row in item_rows(record))

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import NotFound
-from ..persons import Attendance, Membership, Mention, memberships, person_key
+from ..persons import Attendance, Membership, Mention, held, memberships, person_key
 from ..store.base import Store
 from . import views
 
@@ -72,13 +72,14 @@ def person_page(store: Store, municipality_slug: str, name_slug: str) -> dict[st
     name = newest.name if newest else first.name if first else name_slug
     municipality = newest.municipality if newest else first.municipality if first else municipality_slug
     party = newest.party if newest else first.party if first else None
-    present = sum(r.present for r in rows)
+    attended = [r for r in rows if held(r.kind)]  # minutes: a meeting that took place (agendas do not count)
+    present = sum(r.present for r in attended)
     return {
         "person": {"key": key, "url": f"/person/{key}", "name": name, "municipality": municipality,
                    "party": party},
         "memberships": [_membership(m) for m in seats],
-        "attendance": {"present": present, "absent": len(rows) - present,
-                       "meetings": [_meeting(a) for a in reversed(rows)]},
+        "attendance": {"present": present, "absent": len(attended) - present,
+                       "meetings": [_meeting(a) for a in reversed(attended)]},
         "mentions": [_mention(m) for m in reversed(mentions)],
     }
 
