@@ -339,3 +339,13 @@ def test_a_long_retry_after_ends_the_run_instead_of_hammering(tmp_path: Path) ->
         report = harvest(s, url, Options(delay=0, backoff=0.01, attempts=5))
     assert report.failed and "Retry-After" in (report.error or "")
     assert portal.requested("/api/agenda/udvalgsliste") == {"udvalgsliste": 1}  # asked once, not five times
+
+
+def test_a_server_that_is_no_portal_is_one_clear_failure(tmp_path: Path) -> None:
+    portal = Portal.greve()
+    with Server(portal) as url, open_store(str(tmp_path / "n.db")) as s:
+        source = resolve(s, [url + "/files"], municipality="Greve")[0]  # everything under it is a PDF
+        report = harvest_one(s, source, FAST)
+        assert not s.meetings()
+    assert report.failed and not report.retried  # not worth retrying
+    assert "not JSON (application/pdf): not a FirstAgenda portal" in (report.error or "")

@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -213,7 +214,7 @@ def rhythm(listed: list[Listed]) -> dict[str, Any]:
         return {}
     newest = date.fromisoformat(days[-1])
     recent = [date.fromisoformat(d) for d in days if (newest - date.fromisoformat(d)).days <= 365]
-    gaps = sorted((b - a).days for a, b in zip(recent, recent[1:]))
+    gaps = sorted((b - a).days for a, b in pairwise(recent))
     out: dict[str, Any] = {"newest_released": max(m.released or "" for m in listed)}
     if gaps:
         out["usual_gap_days"] = gaps[len(gaps) // 2]

@@ -197,7 +197,11 @@ class Client:
 
 
 def whole_json(answer: Answer) -> None:
-    """``check`` for JSON answers: a body that does not parse was cut short (or garbled): try again."""
+    """``check`` for JSON answers: a body that does not parse was cut short (or garbled): try again; one that
+    is not JSON at all (a log-in or error page) is not what was asked for."""
+    if answer.content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
+        kind = answer.headers.get("content-type", "?").split(";")[0]
+        raise HarvestError(f"{answer.url}: the answer is not JSON ({kind}): not a FirstAgenda portal's API?")
     try:
         answer.json()
     except ValueError:
