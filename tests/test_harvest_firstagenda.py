@@ -349,3 +349,21 @@ def test_a_server_that_is_no_portal_is_one_clear_failure(tmp_path: Path) -> None
         assert not s.meetings()
     assert report.failed and not report.retried  # not worth retrying
     assert "not JSON (application/pdf): not a FirstAgenda portal" in (report.error or "")
+
+
+def test_a_rescheduled_meeting_stays_the_same_meeting(tmp_path: Path) -> None:
+    portal = Portal.greve()
+    moved = portal.meetings[MEETINGS[2]]
+    with Server(portal) as url, open_store(str(tmp_path / "m.db")) as s:
+        assert harvest(s, url, Options(delay=0, attachments=False)).counts["new"] == 20
+        meeting_id = by_portal_id(s)[moved.id]
+        data = json.loads(moved.body)
+        start = data["Moede"]["MeetingBeginUtc"] or data["Moede"]["Dato"]
+        later = start[:11] + f"{int(start[11:13]) + 1:02d}" + start[13:]
+        data["Moede"]["MeetingBeginUtc"] = data["Moede"]["Dato"] = later  # an hour later
+        moved.body, moved.date = json.dumps(data, ensure_ascii=False).encode(), later
+        moved.released = later
+        report = harvest(s, url, Options(delay=0, attachments=False))
+        assert (report.counts["updated"], report.counts["new"]) == (1, 0), report.errors
+        assert by_portal_id(s)[moved.id] == meeting_id and len(s.meetings()) == 20
+        assert s.get(meeting_id).meeting.start.hour == int(later[11:13])  # type: ignore[union-attr]
