@@ -66,10 +66,15 @@ def test_committee_addresses_are_slugs_and_old_ones_move_permanently(client: Any
     assert old_json.status_code == 301 and old_json.headers["location"] == new + ".json?side=1"
     page = client.get(new)
     assert page.status_code == 200 and "<h1>Teknisk Udvalg</h1>" in page.text
-    # breadcrumbs link the way back up; the feeds stay where they were
+    # breadcrumbs link the way back up; the feeds hang under the slug address, and under the names as before
     assert '<a href="/kommune/aarhus">Aarhus</a>' in page.text
-    assert "/kommune/Aarhus/udvalg/Teknisk%20Udvalg.atom" in _links(page.text)
-    assert client.get("/kommune/Aarhus/udvalg/Teknisk%20Udvalg.atom").status_code == 200
+    assert {new + ".atom", new + ".ics"} <= set(_links(page.text))
+    for suffix in (".atom", ".ics"):
+        by_slug = client.get(new + suffix)
+        by_names = client.get("/kommune/Aarhus/udvalg/Teknisk%20Udvalg" + suffix)
+        assert by_slug.status_code == by_names.status_code == 200
+        assert by_slug.text.count("/moede/") == by_names.text.count("/moede/") > 0
+    assert client.get("/kommune/aarhus/udvalg/findes-ikke.atom").status_code == 404
     assert client.get(new + ".json").json()["committee"] == "Teknisk Udvalg"
     assert client.get("/kommune/aarhus/udvalg/findes-ikke").status_code == 404
 

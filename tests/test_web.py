@@ -103,7 +103,9 @@ def test_item_page(client, store):
     assert r.text.count("<h1>") == 1 and "<h2" in r.text
     assert "Beslutning og udfald" in r.text
     for s in item.sections:
-        if s.heading and s.role not in ("decision", "absence"):
+        if s.role == "attachments" and item.attachments:  # listed once, as the item's attachments
+            assert f">Bilag ({len(item.attachments)})</h2>" in r.text
+        elif s.heading and s.role not in ("decision", "absence"):
             assert f">{s.heading}</h2>" in r.text.replace("&amp;", "&")
     j = client.get(f"/moede/{mid}/punkt/{item.number}.json").json()
     assert j["item"]["title"] == item.title and j["item"]["sections"]

@@ -27,6 +27,7 @@ from ..search.snippets import CLOSE, OPEN
 from ..store.base import Hit, MeetingSummary, SearchFilters, Store
 from . import spreadsheet, urls, views
 from .api import error_response
+from .municipalities import committee_pair
 from .params import BadRequest, SearchParams, search_params
 
 FEED_SIZE = 50
@@ -184,8 +185,9 @@ class Feeds:
                         headers=headers)
 
     def _committee(self, request: Request) -> tuple[str, str, list[MeetingSummary]]:
-        municipality = unquote(request.path_params["municipality"])
-        committee = unquote(request.path_params["committee"])
+        # the committee page's slug address or the names (web/municipalities.py)
+        municipality, committee = committee_pair(self.store, unquote(request.path_params["municipality"]),
+                                                 unquote(request.path_params["committee"]))
         meetings = self.store.recent_meetings(CALENDAR_CAP, municipality=municipality, committee=committee)
         if not meetings:
             raise NotFound(committee)

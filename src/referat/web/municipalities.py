@@ -69,17 +69,22 @@ def municipality_page(store: Store, municipality_slug: str, now: datetime) -> di
             "latest": [views.summary(m) for m in held]}
 
 
-def committee_names(store: Store, municipality: str, committee: str) -> tuple[str, str]:
-    """The (municipality, committee) a committee address names, by slugs or (an old address) by names;
-    raises ``views.Moved`` for an address by names or an old spelling, NotFound when nothing matches."""
+def committee_pair(store: Store, municipality: str, committee: str) -> tuple[str, str]:
+    """The (municipality, committee) an address names, by slugs or by names (the committee's feeds answer
+    both); NotFound when nothing matches.  Two committees of one slug: the exact names, else the first."""
     wanted_m, wanted_c = slug(municipality), slug(committee)
     found = sorted({(c.municipality, c.committee) for c in store.committees()
                     if slug(c.municipality) == wanted_m and slug(c.committee) == wanted_c})
     if not found:
         raise NotFound(committee)
-    exact = (municipality, committee) in found
-    names = (municipality, committee) if exact else found[0]
-    if (municipality, committee) != (wanted_m, wanted_c):  # not the slug address
+    return (municipality, committee) if (municipality, committee) in found else found[0]
+
+
+def committee_names(store: Store, municipality: str, committee: str) -> tuple[str, str]:
+    """``committee_pair`` for the committee page, which lives at the slug address: an address by names (an
+    old one) raises ``views.Moved`` to it."""
+    names = committee_pair(store, municipality, committee)
+    if (municipality, committee) != (slug(municipality), slug(committee)):  # not the slug address
         raise views.Moved(views.committee_url(*names))
     return names
 
