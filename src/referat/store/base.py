@@ -129,6 +129,10 @@ class Store(PeopleReads, ABC):
     #: when False, ``save`` only queues index updates and ``flush`` applies them (bulk imports)
     autoflush: bool = True
 
+    #: can threads read at once (each through a connection of its own)?  Else callers take turns (the portal's
+    #: lock)
+    concurrent_reads: bool = False
+
     #: the schema migrations applied when the store was opened (``referat migrate`` prints it)
     migration: MigrationReport | None = None
 

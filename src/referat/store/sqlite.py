@@ -11,6 +11,7 @@ meeting in ``index_pending`` and ``flush`` applies the queue to the index.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -173,13 +174,14 @@ class SQLiteStore(Store):
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            # SQLite's default page cache (2 MiB) makes every index insert of a big archive's bulk import a
-            # read from the OS: up to 64 MiB kept per connection (taken only as pages are used)
-            self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            self.db.execute("PRAGMA foreign_keys=ON")
+            # a connection per thread (``db``): the portal's readers never wait for each other (WAL), and
+            # SQLite itself lets one writer at a time in (BEGIN IMMEDIATE waits up to ``timeout``)
+            self._local = threading.local()
+            self._connections: list[sqlite3.Connection] = []
+            self._connections_lock = threading.Lock()
+            self._main = self._connect()
+            self._local.db = self._main  # (the opening thread's)
+            self._main.execute("PRAGMA journal_mode=WAL")
             self._migrate()
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('archive_id', ?)", (uuid.uuid4().hex,))
             self.archive_id = str(self.db.execute("SELECT value FROM meta WHERE key='archive_id'").fetchone()[0])
@@ -193,6 +195,36 @@ class SQLiteStore(Store):
         if not rebuild_index:
             self.flush()
         self.autoflush = autoflush
+
+    #: every thread reads through a connection of its own (an in-memory store has only the one)
+    @property
+    def concurrent_reads(self) -> bool:  # type: ignore[override]
+        return self.path != ":memory:"
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+        db.execute("PRAGMA synchronous=NORMAL")
+        # SQLite's default page cache (2 MiB) makes every index insert of a big archive's bulk import a
+        # read from the OS: up to 64 MiB kept per connection (taken only as pages are used)
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        db.execute("PRAGMA foreign_keys=ON")
+        with self._connections_lock:
+            self._connections.append(db)
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use; ``:memory:`` has one, shared)."""
+        if self.path == ":memory:":
+            return self._main
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = self._connect()
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
+            self._local.db = db
+        return db
 
     def _index_belongs(self) -> bool:
         """Is the index folder this archive's (``ARCHIVE_MARK`` names its archive)?  A missing folder comes
@@ -501,4 +533,7 @@ class SQLiteStore(Store):
     def close(self) -> None:
         if not self._autoflush:
             self.autoflush = True  # (a bulk import ends)
-        self.db.close()
+        with self._connections_lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()

@@ -27,6 +27,7 @@ from ..search.snippets import CLOSE, OPEN
 from ..store.base import Hit, MeetingSummary, SearchFilters, Store
 from . import spreadsheet, urls, views
 from .api import error_response
+from .heavy import Busy, HeavyAnswers, busy_response
 from .municipalities import committee_pair
 from .params import BadRequest, SearchParams, search_params
 
@@ -123,12 +124,14 @@ class Feeds:
     def __init__(self, store: Store, lock: threading.Lock) -> None:
         self.store = store
         self.lock = lock
+        self.heavy = HeavyAnswers(store, lock)  # kept per archive version, bounded per client (``heavy``)
 
     def guarded(self, handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
             try:
-                with self.lock:
-                    return handler(request)
+                return self.heavy.answer(request, lambda: handler(request))
+            except Busy:
+                return busy_response()
             except BadRequest as exc:
                 return error_response(exc.status, exc.message)
             except NotFound:
