@@ -212,3 +212,22 @@ def test_attendance_counts_held_meetings_once_and_case_history_never_lists_itsel
     meeting = store.get(agenda.meeting_id).meeting
     history = case_history(store, agenda.meeting_id, meeting, meeting.items[0], {})
     assert [row["meeting_id"] for row in history] == [rows[1].meeting_id]  # the other meeting only
+
+
+def test_list_json_shows_a_meetings_documents(where):
+    import json
+
+    from click.testing import CliRunner
+
+    from referat.cli import main
+
+    runner = CliRunner()
+    out = runner.invoke(main, ["--db", where, "import", *map(str, BALLERUP)])
+    assert out.exit_code == 0, out.output
+    listing = runner.invoke(main, ["--db", where, "list", "--json"])
+    assert listing.exit_code == 0, listing.output
+    [line] = listing.output.splitlines()
+    meeting = json.loads(line)
+    assert (meeting["municipality"], meeting["kind"], meeting["items"]) == ("Ballerup", "referat", 8)
+    assert [(d["format"], d["current"]) for d in meeting["documents"]] == [("pdf", True), ("xml", False)]
+    assert {d["source_name"] for d in meeting["documents"]} == {p.name for p in BALLERUP}

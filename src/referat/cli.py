@@ -132,10 +132,23 @@ def show(ctx: click.Context, meeting_id: int, item: str | None) -> None:
 
 
 @main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, municipality, committee, start, kind, items,"
+              " documents (for scripts)")
 @click.pass_context
-def list_cmd(ctx: click.Context) -> None:
-    """List the stored meetings."""
-    for m in _store(ctx).meetings():
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List the stored meetings (and, with --json, each meeting's documents)."""
+    store = _store(ctx)
+    meetings = store.meetings()
+    if as_json:
+        import json
+
+        documents = store.meeting_documents([m.id for m in meetings])
+        for m in meetings:
+            click.echo(json.dumps({"id": m.id, "municipality": m.municipality, "committee": m.committee,
+                                   "start": m.start.isoformat() if m.start else None, "kind": m.kind,
+                                   "items": m.items, "documents": documents.get(m.id, [])}, ensure_ascii=False))
+        return
+    for m in meetings:
         when = m.start.isoformat(sep=" ", timespec="minutes") if m.start else "?"
         click.echo(f"{m.id:5} {when} {m.municipality} · {m.committee} ({m.kind}, {m.items} items, {m.format})")
 
