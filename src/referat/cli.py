@@ -42,7 +42,8 @@ class _Group(click.Group):
             _fail(exc)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="referat", prog_name="referat")
 @click.option("--db", default=None, show_default="referat.db",
               help="SQLite file or postgresql:// URL (or $REFERAT_DB)")
 @click.option("--index-dir", type=click.Path(file_okay=False), default=None,
@@ -250,4 +251,5 @@ main.add_command(council_cmd)
 main.add_command(render_cmd)
 main.add_command(reindex_cmd)
 main.add_command(doctor_cmd)
-main.add_command(harvest_cmd), main.add_command(sources_cmd)  # referat.harvest (issue 19)
+main.add_command(harvest_cmd)  # referat.harvest (issue 19)
+main.add_command(sources_cmd)
