@@ -62,5 +62,5 @@ def many_paragraphs(n: int) -> str:
 
 if __name__ == "__main__":
     data = bomb(int(sys.argv[1]))
-    open(sys.argv[2], "wb").write(data)
+    Path(sys.argv[2]).write_bytes(data)
     print(len(data), "bytes")
