@@ -17,7 +17,7 @@ from .cli_council import council_cmd, iso_day
 from .cli_doctor import doctor_cmd
 from .cli_index import reindex_cmd
 from .cli_render import render_cmd
-from .errors import ReferatError
+from .errors import ReferatError, StoreError
 from .harvest.cli import harvest_cmd, sources_cmd
 from .ingest import ingest
 from .model import OUTCOMES
@@ -25,7 +25,7 @@ from .render_text import item_text, meeting_text
 from .search.query import parse as parse_query
 from .search.snippets import to_plain_marks, to_terminal
 from .settings import Settings
-from .store import open_store
+from .store import is_postgres, open_store
 from .store.base import SearchFilters
 
 
@@ -56,8 +56,13 @@ def main(ctx: click.Context, db: str | None, index_dir: str | None) -> None:
     ctx.obj = {"db": settings.db, "settings": settings}
 
 
-def _store(ctx: click.Context):
-    store = open_store(ctx.obj["db"], ctx.obj["settings"])
+def _store(ctx: click.Context, *, create: bool = False):
+    """The archive of ``--db``.  Only ``import`` and ``migrate`` create a SQLite file: a read command on a
+    path that does not exist (a typo) is an error, not a new empty archive."""
+    db = ctx.obj["db"]
+    if not create and not is_postgres(db) and not Path(db.removeprefix("sqlite:///")).exists():
+        raise StoreError(f"no archive at {db} (referat import creates one; or check --db / $REFERAT_DB)")
+    store = open_store(db, ctx.obj["settings"])
     ctx.call_on_close(store.close)
     return store
 
@@ -72,7 +77,7 @@ def _store(ctx: click.Context):
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], max_mb: int, max_seconds: float, max_memory_mb: int,
                verbose: bool) -> None:
     """Import minutes/agendas (PDF, HTML, XML, text) from files or folders."""
-    store = _store(ctx)
+    store = _store(ctx, create=True)
     failed = 0
     for out in ingest(store, paths, max_bytes=max_mb * 1024 * 1024, seconds=max_seconds, memory_mb=max_memory_mb):
         if out.status == "error":
@@ -178,7 +183,7 @@ def export(ctx: click.Context, meeting_id: int | None, output: str | None) -> No
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Bring the store's schema to this referat's version (stores also migrate on open)."""
-    store = _store(ctx)
+    store = _store(ctx, create=True)
     if store.migration is not None:
         click.echo(store.migration.describe())
     from .council import db, schema
