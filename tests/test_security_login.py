@@ -30,17 +30,17 @@ class CountingHasher(PasswordHasher):
         super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
         self.verified = 0
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:  # noqa: A002 (argon2's name)
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
         self.verified += 1
         return super().verify(hash, password)
 
 
 @pytest.fixture
-def anna(council):  # noqa: F811
+def anna(council):
     return council.create_user(SYSTEM, "anna", "Anna Andersen", "member", PASSWORD)
 
 
-def _wrong(council, username: str = "anna", address: str | None = "10.0.0.1", times: int = 1):  # noqa: F811
+def _wrong(council, username: str = "anna", address: str | None = "10.0.0.1", times: int = 1):
     outcomes = []
     for _ in range(times):
         try:
@@ -52,7 +52,7 @@ def _wrong(council, username: str = "anna", address: str | None = "10.0.0.1", ti
     return outcomes
 
 
-def test_forty_wrong_passwords_then_the_right_one_is_refused(council, anna, clock):  # noqa: F811
+def test_forty_wrong_passwords_then_the_right_one_is_refused(council, anna, clock):
     outcomes = _wrong(council, times=40)
     assert outcomes[:4] == [0, 0, 0, 0] and all(o > 0 for o in outcomes[4:])
     with pytest.raises(LoginThrottled) as info:
@@ -61,7 +61,7 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused(council, anna, cloc
     assert info.value.code == "login_throttled" and info.value.facts["kind"] == "account"
 
 
-def test_the_lock_ends_and_doubles_with_each_further_failure(council, anna, clock):  # noqa: F811
+def test_the_lock_ends_and_doubles_with_each_further_failure(council, anna, clock):
     assert _wrong(council, times=5) == [0, 0, 0, 0, 30]
     clock.advance(seconds=31)
     assert _wrong(council) == [60]
@@ -72,7 +72,7 @@ def test_the_lock_ends_and_doubles_with_each_further_failure(council, anna, cloc
     assert _wrong(council, times=4) == [0, 0, 0, 0]  # a correct login cleared the account's count
 
 
-def test_the_longest_lock_is_bounded_and_old_failures_are_forgotten(council, anna, clock):  # noqa: F811
+def test_the_longest_lock_is_bounded_and_old_failures_are_forgotten(council, anna, clock):
     for _ in range(12):
         _wrong(council)
         clock.advance(minutes=16)
@@ -82,7 +82,7 @@ def test_the_longest_lock_is_bounded_and_old_failures_are_forgotten(council, ann
     assert _wrong(council) == [0]
 
 
-def test_a_locked_login_checks_no_password(where, clock):  # noqa: F811
+def test_a_locked_login_checks_no_password(where, clock):
     hasher = CountingHasher()
     c = Council(where, clock=clock, hasher=hasher)
     try:
@@ -97,7 +97,7 @@ def test_a_locked_login_checks_no_password(where, clock):  # noqa: F811
         c.close()
 
 
-def test_one_address_guessing_many_accounts_is_locked_and_others_are_not(council, anna, clock):  # noqa: F811
+def test_one_address_guessing_many_accounts_is_locked_and_others_are_not(council, anna, clock):
     for n in range(throttle.FREE_ADDRESS):
         _wrong(council, username=f"gæt{n}", address="192.0.2.9")
     with pytest.raises(LoginThrottled) as info:
@@ -106,7 +106,7 @@ def test_one_address_guessing_many_accounts_is_locked_and_others_are_not(council
     assert council.login("anna", PASSWORD, "10.0.0.2").user.username == "anna"
 
 
-def test_server_processes_share_the_count(where, clock, anna):  # noqa: F811
+def test_server_processes_share_the_count(where, clock, anna):
     other = Council(where, clock=clock, hasher=FAST_HASHER)  # a second server process on the same database
     try:
         _wrong(other, times=3)
@@ -121,7 +121,7 @@ def test_server_processes_share_the_count(where, clock, anna):  # noqa: F811
         other.close()
 
 
-def test_every_lock_is_in_the_audit_log_without_typed_secrets(council, anna, clock):  # noqa: F811
+def test_every_lock_is_in_the_audit_log_without_typed_secrets(council, anna, clock):
     _wrong(council, times=5)
     secret = "MinHemmeligeKode!"
     _wrong(council, username=secret, times=5)
@@ -135,7 +135,7 @@ def test_every_lock_is_in_the_audit_log_without_typed_secrets(council, anna, clo
     assert keys and not any(secret in k for k in keys) and not any(secret in x for x in summaries)
 
 
-def test_the_web_login_says_so_in_danish_with_429_and_retry_after(where, clock):  # noqa: F811
+def test_the_web_login_says_so_in_danish_with_429_and_retry_after(where, clock):
     store = open_store(where)
     c = Council(where, store=store, clock=clock, hasher=FAST_HASHER)
     try:

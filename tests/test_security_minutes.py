@@ -27,11 +27,11 @@ from .council_setup import clock, council, setup, where  # noqa: F401 (fixtures)
 from .test_council_minutes import approve_and_correct, held  # noqa: F401 (fixtures)
 
 
-def verify_cli(where, meeting_id):  # noqa: F811
+def verify_cli(where, meeting_id):
     return CliRunner().invoke(main, ["--db", where, "council", "verify", str(meeting_id)])
 
 
-def published(held):  # noqa: F811
+def published(held):
     approve_and_correct(held)
     held.council.publish_minutes(held.secretary, held.meeting.id)
     _agenda, archive_id = held.council.published_ids(held.meeting.id)
@@ -39,7 +39,7 @@ def published(held):  # noqa: F811
     return archive_id
 
 
-def test_intact_published_minutes_verify_with_every_entry_signed(held, where):  # noqa: F811
+def test_intact_published_minutes_verify_with_every_entry_signed(held, where):
     archive_id = published(held)
     report = held.council.verify(held.meeting.id)
     assert report.ok, report.problem
@@ -53,7 +53,7 @@ def test_intact_published_minutes_verify_with_every_entry_signed(held, where):  
     assert r.exit_code == 0 and "every entry signed (3 recorded outside the database)" in r.output
 
 
-def test_rewriting_the_frozen_text_and_recomputing_every_hash_is_found(held, where):  # noqa: F811
+def test_rewriting_the_frozen_text_and_recomputing_every_hash_is_found(held, where):
     approve_and_correct(held)
     mid = held.meeting.id
     with held.council.engine.begin() as conn:  # the attacker knows the algorithm, not the key
@@ -78,7 +78,7 @@ def test_rewriting_the_frozen_text_and_recomputing_every_hash_is_found(held, whe
     assert r.exit_code == 1 and "BROKEN at entry 1" in r.output and "signature" in r.output
 
 
-def test_a_copied_signature_does_not_hold_for_another_entry(held):  # noqa: F811
+def test_a_copied_signature_does_not_hold_for_another_entry(held):
     approve_and_correct(held)
     mid = held.meeting.id
     with held.council.engine.begin() as conn:
@@ -89,7 +89,7 @@ def test_a_copied_signature_does_not_hold_for_another_entry(held):  # noqa: F811
     assert report.broken_at == 3 and "signature" in report.problem
 
 
-def test_deleting_the_last_link_is_found(held, where):  # noqa: F811
+def test_deleting_the_last_link_is_found(held, where):
     approve_and_correct(held)
     mid = held.meeting.id
     with held.council.engine.begin() as conn:
@@ -100,7 +100,7 @@ def test_deleting_the_last_link_is_found(held, where):  # noqa: F811
     assert r.exit_code == 1 and "BROKEN at entry 3" in r.output and "holds 2 entries of the 3" in r.output
 
 
-def test_deleting_the_snapshot_and_chain_is_found_and_leaves_the_minutes_locked(held, where):  # noqa: F811
+def test_deleting_the_snapshot_and_chain_is_found_and_leaves_the_minutes_locked(held, where):
     approve_and_correct(held)
     mid, c, sec = held.meeting.id, held.council, held.secretary
     with c.engine.begin() as conn:
@@ -118,7 +118,7 @@ def test_deleting_the_snapshot_and_chain_is_found_and_leaves_the_minutes_locked(
         c.record_decision(sec, one.id, one.version, "rejected", "Forkastet alligevel.")
 
 
-def test_editing_the_published_copy_is_found(held, where):  # noqa: F811
+def test_editing_the_published_copy_is_found(held, where):
     archive_id = published(held)
     store = held.council.store
     record = store.get(archive_id)
@@ -137,7 +137,7 @@ def test_editing_the_published_copy_is_found(held, where):  # noqa: F811
     assert r.exit_code == 1 and "BROKEN at the published copy" in r.output and "was changed" in r.output
 
 
-def test_the_key_is_kept_outside_the_database_in_a_private_file(held, tmp_path):  # noqa: F811
+def test_the_key_is_kept_outside_the_database_in_a_private_file(held, tmp_path):
     approve_and_correct(held)
     folder = Settings.from_env().data_folder()
     key = folder / signing.KEY_FILE
@@ -163,7 +163,7 @@ def test_a_fresh_key_file_is_made_0600_in_a_0700_folder(tmp_path):
         signing.Signer(tmp_path / "data", str(tmp_path / "a.db")).sign(b"x")
 
 
-def test_the_public_verification_page_and_json_let_anyone_check(held):  # noqa: F811
+def test_the_public_verification_page_and_json_let_anyone_check(held):
     from starlette.testclient import TestClient
 
     from referat.web.app import create_app
@@ -201,7 +201,7 @@ def test_the_public_verification_page_and_json_let_anyone_check(held):  # noqa: 
     assert r.status_code == 404 and "ingen godkendelseskæde" in r.text
 
 
-def test_the_secretariats_check_page_shows_a_deleted_chain_as_broken(held):  # noqa: F811
+def test_the_secretariats_check_page_shows_a_deleted_chain_as_broken(held):
     import re
 
     from starlette.testclient import TestClient
@@ -223,7 +223,7 @@ def test_the_secretariats_check_page_shows_a_deleted_chain_as_broken(held):  # n
     assert "Kæden er brudt" in page and "ikke godkendt endnu" not in page
 
 
-def test_entries_from_before_signing_are_broken_until_signed_once(held, where):  # noqa: F811
+def test_entries_from_before_signing_are_broken_until_signed_once(held, where):
     approve_and_correct(held)
     mid = held.meeting.id
     with held.council.engine.begin() as conn:  # as a database upgraded from schema 3 holds them
@@ -237,7 +237,7 @@ def test_entries_from_before_signing_are_broken_until_signed_once(held, where): 
         main, ["--db", where, "council", "sign", str(mid)]).output
 
 
-def test_a_broken_chain_is_not_signed(held, where):  # noqa: F811
+def test_a_broken_chain_is_not_signed(held, where):
     approve_and_correct(held)
     mid = held.meeting.id
     with held.council.engine.begin() as conn:
@@ -249,7 +249,7 @@ def test_a_broken_chain_is_not_signed(held, where):  # noqa: F811
         assert all(x is None for x in conn.execute(select(s.chain.c.signature)).scalars())
 
 
-def test_deleting_the_last_approval_and_approving_again_is_found(held):  # noqa: F811
+def test_deleting_the_last_approval_and_approving_again_is_found(held):
     """Bo's approval (entry 3) is deleted; Cecilie then approves and gets number 3: the record holds two."""
     approve_and_correct(held)
     mid, c, u = held.meeting.id, held.council, held.users
@@ -260,7 +260,7 @@ def test_deleting_the_last_approval_and_approving_again_is_found(held):  # noqa:
     assert not report.ok and report.broken_at == 3 and "were signed" in report.problem
 
 
-def test_a_failed_approval_leaves_no_line_in_the_record(held):  # noqa: F811
+def test_a_failed_approval_leaves_no_line_in_the_record(held):
     from referat.errors import ConflictError
 
     approve_and_correct(held)
@@ -271,7 +271,7 @@ def test_a_failed_approval_leaves_no_line_in_the_record(held):  # noqa: F811
     assert len(c.signer.recorded(mid)) == before and c.verify(mid).ok
 
 
-def test_deleting_the_whole_meeting_is_found(held, where):  # noqa: F811
+def test_deleting_the_whole_meeting_is_found(held, where):
     approve_and_correct(held)
     mid, c = held.meeting.id, held.council
     gone = {s.chain, s.minutes, s.audit, s.dissents, s.decisions, s.attendance, s.attachments, s.items, s.meetings}

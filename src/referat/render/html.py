@@ -19,7 +19,6 @@ from markupsafe import Markup, escape
 
 from .layout import Layout
 
-
 #: characters a CSS string in the print style keeps as they are; every other one is written as a CSS escape
 _CSS_SAFE = frozenset(" .,-_()/·–—:")
 

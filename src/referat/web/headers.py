@@ -10,8 +10,8 @@ member's meeting) to other sites, or be sniffed into another type.
 copy): it adds each header a response does not set itself, so a route with
 its own policy (the sandboxed source documents, the rendered minutes with their
 inline print style) keeps it; a PDF gets no page policy (``object-src 'none'``
-would keep the browser's own PDF viewer from showing it), the other headers yes.  ``SecuredStarlette`` puts it outside Starlette's
-error handling, so a 500 page carries the headers too.
+would keep the browser's own PDF viewer from showing it), the other headers yes.  ``SecuredStarlette`` puts
+it outside Starlette's error handling, so a 500 page carries the headers too.
 """
 
 from __future__ import annotations
