@@ -178,7 +178,8 @@ def test_migration_backfills_the_printed_references_of_stored_meetings(kind, tmp
         steps = sqlite.STEPS if kind == "sqlite" else postgres.STEPS
         step = next(s.version for s in steps if s.description == treatrefs.STEP_DESCRIPTION)
         conn.execute("DROP TABLE treatment_refs")
-        for later_table in ("sources", "harvest_files", "harvest_seen", "harvest_sources", "index_aside"):
+        for later_table in ("attachments", "sources", "harvest_files", "harvest_seen", "harvest_sources",
+                            "index_aside"):
             conn.execute(f"DROP TABLE {later_table}")  # (the later steps' tables)
         if kind == "sqlite":  # and the later step
             conn.execute("ALTER TABLE index_pending DROP COLUMN seq")

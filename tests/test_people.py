@@ -121,7 +121,7 @@ def test_migration_backfills_people_of_stored_meetings(kind, tmp_path):
         conn = s.db if kind == "sqlite" else s.conn
         undo_5 = ["ALTER TABLE index_pending DROP COLUMN seq", "DROP INDEX meetings_committee",
                   "DROP INDEX meetings_id_times", "DROP INDEX documents_meeting"]
-        undo_6 = ["DROP TABLE sources", "DROP TABLE harvest_files", "DROP TABLE harvest_seen",
+        undo_6 = ["DROP TABLE attachments", "DROP TABLE sources", "DROP TABLE harvest_files", "DROP TABLE harvest_seen",
                   "DROP TABLE harvest_sources", "DROP TABLE index_aside", "DROP TABLE treatment_refs",
                   "DROP TABLE blobs"]
         for sql in undo_6 + (undo_5 if kind == "sqlite" else []) + UNDO_STEP_3:

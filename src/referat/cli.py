@@ -84,7 +84,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], max_mb: int, max_seco
             failed += 1
             click.echo(f"referat: error: {out.error}", err=True)
             continue
-        note = f", {len(out.warnings)} warnings" if out.warnings else ""
+        note = (f", {out.note}" if out.note else "") + (f", {len(out.warnings)} warnings" if out.warnings else "")
         click.echo(f"{out.status:9} {out.path.name}: meeting {out.meeting_id}, {out.items} items{note}")
         if verbose:
             for w in out.warnings:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..search.facets import Facets
     from ..search.index import SearchIndex
     from .aside import SetAside
+    from .attachments import StoredAttachment
     from .harvestdb import Tx
 
 
@@ -176,6 +177,10 @@ class Store(PeopleReads, ABC):
         """The original bytes of a current document (``ImportedMeeting.source`` when it was saved);
         raises NotFound when the store has none (unknown hash, replaced version, a record saved without bytes)."""
         raise NotFound(f"no source file {sha256}")
+
+    def attachments(self, meeting_id: int) -> list[StoredAttachment]:
+        """The meeting's stored files (``store.attachments``: its attachments and per-item documents)."""
+        return []
 
     def meeting_documents(self, meeting_ids: list[int]) -> dict[int, list[dict[str, object]]]:
         """Each meeting's documents (``store.sources``: sha256, kind, format, source_name, importer, pages,

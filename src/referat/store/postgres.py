@@ -30,7 +30,8 @@ from ..search.index import SearchIndex
 from ..search.indexing import item_rows, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, aside, blobs, bulkgc, harvestdb, sources, treatrefs
+from . import apiindex, aside, attachments, blobs, bulkgc, harvestdb, sources, treatrefs
+from .attachments import StoredAttachment
 from .base import (
     CaseItem,
     CommitteeSummary,
@@ -123,7 +124,8 @@ STEPS = [Step(1, "meetings, documents, items with tsvector + GIN, case ids", STE
               run=lambda conn: PEOPLE.refs.backfill(conn.cursor())),
          Step(7, aside.STEP_DESCRIPTION, aside.POSTGRES_STEP),
          Step(8, harvestdb.STEP_DESCRIPTION, harvestdb.POSTGRES_STEP),
-         Step(9, sources.STEP_DESCRIPTION, sources.POSTGRES_STEP, run=_merge_meetings)]
+         Step(9, sources.STEP_DESCRIPTION, sources.POSTGRES_STEP, run=_merge_meetings),
+         Step(10, attachments.STEP_DESCRIPTION, attachments.POSTGRES_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 
 
@@ -299,6 +301,9 @@ class PostgresStore(Store):
         if not rows:
             raise NotFound(f"no source file {sha256}")
         return SourceFile(sha256, int(rows[0][1]), bytes(rows[0][0]))
+
+    def attachments(self, meeting_id: int) -> list[StoredAttachment]:
+        return attachments.of_meeting(lambda sql, params: self._read(sql, tuple(params)), meeting_id, "%s")
 
     def meeting_documents(self, meeting_ids: list[int]) -> dict[int, list[dict[str, object]]]:
         return dict(sources.Sources(lambda sql, params: self._read(sql, tuple(params)), "%s").listed(meeting_ids))

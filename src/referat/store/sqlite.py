@@ -26,7 +26,8 @@ from ..search.index import SearchIndex
 from ..search.indexing import ItemRow, meeting_persons
 from ..search.query import Query
 from ..search.snippets import ItemSnippets
-from . import apiindex, aside, blobs, bulkgc, harvestdb, sources, treatrefs
+from . import apiindex, aside, attachments, blobs, bulkgc, harvestdb, sources, treatrefs
+from .attachments import StoredAttachment
 from .base import (
     CaseItem,
     CommitteeSummary,
@@ -97,7 +98,8 @@ STEPS = [Step(1, "meetings, documents, items, case ids, index queue", STEP1),
               "ALTER TABLE index_pending ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"),
          Step(9, aside.STEP_DESCRIPTION, aside.SQLITE_STEP),
          Step(10, harvestdb.STEP_DESCRIPTION, harvestdb.SQLITE_STEP),
-         Step(11, sources.STEP_DESCRIPTION, sources.SQLITE_STEP, run=_merge_meetings)]
+         Step(11, sources.STEP_DESCRIPTION, sources.SQLITE_STEP, run=_merge_meetings),
+         Step(12, attachments.STEP_DESCRIPTION, attachments.SQLITE_STEP)]
 SCHEMA_VERSION = latest(STEPS)
 PEOPLE = PeopleTables()
 
@@ -525,6 +527,9 @@ class SQLiteStore(Store):
                     public=bool(r[8]), score=score, snippet=self.snippets(int(r[0]), r[9], query))
                 for item_id, score in ranked if (r := rows.get(item_id))]
         return SearchResult(query=query.text, hits=hits, total=total)
+
+    def attachments(self, meeting_id: int) -> list[StoredAttachment]:
+        return attachments.of_meeting(lambda sql, params: self.db.execute(sql, params).fetchall(), meeting_id)
 
     def meeting_documents(self, meeting_ids: list[int]) -> dict[int, list[dict[str, object]]]:
         listed = sources.Sources(lambda sql, params: self.db.execute(sql, params).fetchall())
