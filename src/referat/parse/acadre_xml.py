@@ -33,7 +33,8 @@ from .items import Para, build_item
 
 NAME = "acadre-xml"
 
-_ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?(?:<!--.*?-->\s*)*<root>\s*<table\s+name=[\"']agenda[\"']")
+_ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?(?:<!--.*?-->\s*)*<root>\s*<table\s+name=[\"']agenda[\"']")
 _BR = re.compile(r"<br\s*/?>", re.I)
 
 

@@ -36,7 +36,8 @@ from .items import Para, build_item, parse_attachment
 
 NAME = "edoc-publishing-xml"
 
-_ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?(?:<!--.*?-->\s*)*<Meeting[\s>]", re.S)
+_ROOT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?(?:<!--.*?-->\s*)*<Meeting[\s>]", re.S)
 _ITEM_HEAD = re.compile(r"^(?P<num>\d+)\.\s+(?P<title>\S.*)$")
 _TOC_LINE = re.compile(r"^(?P<num>\d+)\.\t(?P<title>.+)\t(?P<page>\d+)$")
 _MARKER = re.compile(r"^(?:[A-Za-z]|\d{1,2})[.)]$")
@@ -105,7 +106,8 @@ def parse(data: bytes, name: str) -> ParseResult:
         item_lines.update(" ".join(line.split()) for line in _lines(xmlutil.text_of(el.find("FullText"))))
     _check_full_texts(full_texts, item_lines, content, warnings)
     if skipped_attachments[0]:
-        warnings.append(f"the full text of {skipped_attachments[0]} attachment(s) ({skipped_attachments[1]} characters) "
+        warnings.append(f"the full text of {skipped_attachments[0]} attachment(s) "
+                        f"({skipped_attachments[1]} characters) "
                         "is not imported: the model keeps attachment titles, not the attached documents")
     if meeting.kind == "referat" and not re.search("referat", state, re.I) and re.search("dagsorden", state, re.I):
         meeting.kind = "dagsorden"
@@ -254,10 +256,12 @@ def _table_rows(texts: list[str]) -> list[Para]:
         if pairs < 3:
             i += 1
             continue
-        first = i - 2 if i >= 2 and all(_head_cell(t, p) for t, p in zip(texts[i - 2:i], out[i - 2:i])) else i
+        heads = zip(texts[i - 2:i], out[i - 2:i], strict=False)
+        first = i - 2 if i >= 2 and all(_head_cell(t, p) for t, p in heads) else i
         rows = [texts[j:j + 2] for j in range(first, k, 2)]
         table_id = len(texts) + first  # distinct for each table of the item
-        repl = [Para(tables.row_text(r), cells=r, table=table_id, head=(n == 0 and first < i)) for n, r in enumerate(rows)]
+        repl = [Para(tables.row_text(r), cells=r, table=table_id, head=(n == 0 and first < i))
+                for n, r in enumerate(rows)]
         out[first:k] = repl + [None] * (k - first - len(repl))  # type: ignore[list-item]
         i = k
     return [p for p in out if p is not None]

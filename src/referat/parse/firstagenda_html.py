@@ -125,7 +125,7 @@ def _table(table: Tag, out: list[Para]) -> None:
         cells = [clean(cell.get_text(" ")) for cell in tags]
         if any(cells):
             head = tr.find_parent("thead") is not None or all(c.name == "th" for c in tags) or \
-                all(_bold(c) for c, text in zip(tags, cells) if text)
+                all(_bold(c) for c, text in zip(tags, cells, strict=False) if text)
             out.append(Para(" | ".join(cells), cells=cells, table=id(table), head=head, caption=caption or None))
 
 

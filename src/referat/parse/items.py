@@ -66,7 +66,8 @@ _ATT_REF = re.compile(r"^(?P<ref>(?:19|20)\d\d[-–]\d{3,8})\s+-\s+(?P<rest>.+)$
 _ATT_ACADRE = re.compile(r"^(?P<num>\d+)\s+(?P<access>Åben|Lukket)\s+(?P<rest>.+?)(?:\s+(?P<ref>\d{3,8}/\d\d))?$")
 _ANBEFALES = re.compile(r"\bANBEFALES\b\.?\s*")
 _PROPOSER = re.compile(r"^(?P<who>.+?)\s+indstiller\b", re.I)
-_TREATMENT = re.compile(r"^(?P<body>.+?)\s+(?:den|d\.)\s+(?P<date>\d{1,2}\.\s*\w+\s+\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{4})(?:,?\s+[Pp]unkt\s+(?P<item>\d+))?\.?$")
+_TREATMENT = re.compile(r"^(?P<body>.+?)\s+(?:den|d\.)\s+(?P<date>\d{1,2}\.\s*\w+\s+\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{4})"
+                        r"(?:,?\s+[Pp]unkt\s+(?P<item>\d+))?\.?$")
 
 
 def _section_text(paras: list[str]) -> str:
@@ -271,7 +272,8 @@ def parse_treatment(text: str) -> Treatment:
     clean = " ".join(text.split())
     m = _TREATMENT.match(clean)
     if m:
-        return Treatment(body=m.group("body"), date=parse_date(m.group("date")), item_number=m.group("item"), text=clean)
+        return Treatment(body=m.group("body"), date=parse_date(m.group("date")), item_number=m.group("item"),
+                         text=clean)
     return Treatment(body=None, date=parse_date(clean), item_number=None, text=clean)
 
 

@@ -43,7 +43,8 @@ NAME = "pdf"
 _ITEM = re.compile(r"^(?:Punkt\s+(?P<n1>\d{1,4})\s*[:.]|(?P<n2>\d{1,4})\.)\s+(?P<title>\S.*)$", re.I)
 _CLOSED_TITLE = re.compile(r"^(?:lukket|fortroligt?)\s*(?:punkt)?\s*:\s*", re.I)
 _KIND = re.compile(r"^(?P<kind>referat|dagsorden|beslutningsprotokol)\b\s*(?P<rest>.*)$", re.I)
-_FIELD = re.compile(r"^(?P<key>Mødedato|Dato|Tidspunkt|Mødetidspunkt|Mødested|Sted|Starttidspunkt|Sluttidspunkt|Mødet slut)"
+_FIELD = re.compile(r"^(?P<key>Mødedato|Dato|Tidspunkt|Mødetidspunkt|Mødested|Sted|Starttidspunkt|Sluttidspunkt"
+                    r"|Mødet slut)"
                     r"\s*:?\s+(?P<value>\S.*)$", re.I)
 _GROUP = re.compile(r"^(?P<label>Medlemmer|Tilstede|Til stede|Deltagere|Mødedeltagere|Afbud/Fraværende|"
                     r"Fraværende/Afbud|Afbud|Fraværende|Fravær|Sekretær|Referent|Protokolfører|Øvrige deltagere)"
@@ -61,7 +62,8 @@ def _open(data: bytes) -> pypdfium2.PdfDocument:
     except pypdfium2.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
-            raise InputError("the PDF is encrypted (password-protected); save an unprotected copy and import that") from None
+            raise InputError("the PDF is encrypted (password-protected); "
+                             "save an unprotected copy and import that") from None
         raise InputError(f"the PDF is damaged or truncated and cannot be read ({msg.rstrip('.')})") from None
 
 

@@ -97,7 +97,7 @@ def _row(base: _Base, edges: list[float]) -> tuple[str | None, dict[int, str]] |
     """(label, {column: amount}) of a baseline with amounts on the edges, else None."""
     label: str | None = None
     amounts: dict[int, str] = {}
-    for n, (text, x0, x1) in enumerate(base.cells):
+    for n, (text, _x0, x1) in enumerate(base.cells):
         k = _column(x1, edges) if tables.numeric(text) else None
         if k is not None and k not in amounts:
             amounts[k] = text

@@ -12,6 +12,7 @@ every rule is about how printed text behaves.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ SUSPEND = frozenset({"og", "eller", "samt", "til", "&", "som", "end", "and", "or
 # Prefixes that keep their hyphen in Danish compounds ("ikke-planlagte").
 _KEEP_PREFIX = frozenset({"ikke", "non", "anti", "eks", "ex", "co"})
 _PUA = re.compile("[\uf000-\uf0ff]")  # Symbol-font bullets pdfium cannot map
-_PAGE_NO = re.compile(r"^(?:(?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?|\d+\s*(?:af|of|/)\s*\d+|-?\s*\d{1,3}\s*-?)$", re.I)
+_PAGE_NO = re.compile(r"^(?:(?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?|\d+\s*(?:af|of|/)\s*\d+"
+                      r"|-?\s*\d{1,3}\s*-?)$", re.I)
 _TOC_HEAD = re.compile(r"^(?:indholdsfortegnelse|indholdsliste|table of contents)$", re.I)
 _TOC_ENTRY = re.compile(r"^(?P<body>.*?\S)(?:\s*\.{2,}\s*|\s+)(?P<page>\d{1,4})$")
 _TOC_NUM = re.compile(r"^(?:Punkt\s+)?(?P<num>\d{1,4})\s*[.:]\s+(?P<title>\S.*)$", re.I)
@@ -232,14 +234,15 @@ def _key(line: Line) -> str:
 
 
 def strip_running(pages: list[list[Line]], page_heights: list[float], keep=lambda text: False) -> list[list[Line]]:
-    """Drop running headers/footers (the same line in the top or bottom zone of most pages) and page numbers ("Side 3", "3 of 5", "- 3 -")."""
+    """Drop running headers/footers (the same line in the top or bottom zone of most pages) and page numbers
+    ("Side 3", "3 of 5", "- 3 -")."""
     n = len(pages)
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update({_key(line) for line in lines})
     need = max(2, int(0.6 * n + 0.999)) if n >= 3 else 2
     out = []
-    for lines, height in zip(pages, page_heights):
+    for lines, height in zip(pages, page_heights, strict=False):
         kept = []
         for i, line in enumerate(lines):
             zone = height and (line.bottom > 0.8 * height or line.top < 0.12 * height)
@@ -322,7 +325,7 @@ def measure(pages: list[list[Line]]) -> Layout:
     rights: list[float] = []
     pitches: Counter[float] = Counter()
     for lines in pages:
-        for a, b in zip(lines, lines[1:]):
+        for a, b in itertools.pairwise(lines):
             p = round(a.bottom - b.bottom, 1)
             if 0 < p < 60:
                 pitches[p] += 1
@@ -338,7 +341,7 @@ def measure(pages: list[list[Line]]) -> Layout:
     # own continuation, so their most common distance
     full: Counter[float] = Counter()
     for lines in pages:
-        for a, b in zip(lines, lines[1:]):
+        for a, b in itertools.pairwise(lines):
             p = round(a.bottom - b.bottom, 1)
             if 0 < p < 60 and margin and a.x1 >= margin - 1.0 and abs(a.size - size) < 0.6 and abs(b.size - size) < 0.6:
                 full[p] += 1
@@ -377,7 +380,7 @@ def _smallest_recurring(pages: list[list[Line]], size: float, bold: bool) -> flo
     floor = 0.9 * heights[len(heights) // 2] if heights else 0.0
     pitches: Counter[float] = Counter()
     for lines in pages:
-        for a, b in zip(lines, lines[1:]):
+        for a, b in itertools.pairwise(lines):
             p = round(a.bottom - b.bottom, 1)
             if floor <= p < 60 and p > 0 and all(abs(x.size - size) < 0.6 and x.bold == bold for x in (a, b)):
                 pitches[p] += 1

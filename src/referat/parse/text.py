@@ -18,7 +18,8 @@ NAME = "text-punkt"
 _TITLE = re.compile(r"^(?P<kind>REFERAT|DAGSORDEN)\s+(?P<committee>.+?)(?:\s+d\.\s+(?P<date>\d\d-\d\d-\d{4}))?$", re.I)
 _ITEM = re.compile(r"^Punkt\s+(?P<num>\d+)\s*[:.]\s*(?P<title>.+)$")
 _TOC_LINE = re.compile(r"^.+?(?:\.{3,}|\t)\s*\d+\s*$")
-_FIELD = re.compile(r"^(?P<key>Mødedato|Mødested|Mødedeltagere|Mødetidspunkt|Sted|Deltagere|Fraværende|Afbud)\s*:?\s+(?P<value>.+)$")
+_FIELD = re.compile(r"^(?P<key>Mødedato|Mødested|Mødedeltagere|Mødetidspunkt|Sted|Deltagere|Fraværende|Afbud)"
+                    r"\s*:?\s+(?P<value>.+)$")
 _CLOSED = re.compile(r"\b(lukket punkt|lukket sag|fortroligt punkt)\b", re.I)
 # "Punkt 21: Lukket: Køb af landbrugsejendom" (FirstAgenda, as in the Aarhus PDF): closed, and not part of the title.
 _CLOSED_PREFIX = re.compile(r"^(?:lukket|fortroligt?)\s*(?:punkt)?\s*:\s*", re.I)

@@ -173,7 +173,7 @@ def _table_rows(table: etree._Element) -> list[Para]:
         if not any(cells):
             continue
         head = next(tr.iterancestors("thead"), None) is not None or all(c.tag.lower() == "th" for c in tags) or \
-            all(_bold_cell(c) for c, t in zip(tags, cells) if t)
+            all(_bold_cell(c) for c, t in zip(tags, cells, strict=False) if t)
         out.append(Para(tables.row_text(cells), cells=cells, table=id(table), head=head, caption=caption or None))
     return out
 
