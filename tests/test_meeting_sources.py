@@ -17,7 +17,8 @@ from referat import canonical
 from referat.model import ImportedMeeting
 from referat.parse import importer
 from referat.search.query import parse
-from referat.store import open_store
+from referat.store import open_store, postgres, sqlite
+from referat.store import sources as sources_step
 
 from .backends import BACKENDS, target
 from .conftest import SHARED
@@ -142,11 +143,17 @@ def test_migrate_merges_an_old_archives_duplicates(where):
     ids = []
     for record in (agenda, xml, minutes, pdf):
         ids += _old_archive_one(where, open_store(where), record)
-    version = 8 if where.startswith("postgres") else 10
-    _sql(where, ["DROP TABLE sources", "UPDATE meta SET value=? WHERE key='schema_version'"], (str(version),))
+    # an archive from before the merge step: neither its sources table nor any later step's (attachments)
+    steps = postgres.STEPS if where.startswith("postgres") else sqlite.STEPS
+    merge = next(s.version for s in steps if s.description == sources_step.STEP_DESCRIPTION)
+    version = merge - 1
+    _sql(where, ["DROP TABLE attachments", "DROP TABLE sources",
+                 "UPDATE meta SET value=? WHERE key='schema_version'"], (str(version),))
     assert len(set(ids)) == 4
     with open_store(where) as store:
-        assert store.migration is not None and store.migration.applied == [version + 1]
+        assert store.migration is not None
+        assert store.migration.applied == [s.version for s in steps if s.version > version]
+        assert store.migration.applied[0] == merge
         meetings = store.meetings()
         assert len(meetings) == 2
         by_kind = {m.municipality: m for m in meetings}

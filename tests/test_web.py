@@ -29,6 +29,14 @@ def _meeting_id(store, committee: str, fmt: str) -> int:
     return next(m.id for m in store.meetings() if m.committee == committee and m.format == fmt)
 
 
+def _one_meeting_of_both_formats(store, committee: str) -> int:
+    """The committee's only meeting, imported as PDF and as XML: one meeting with both as sources (issue 18)."""
+    [meeting] = [m for m in store.meetings() if m.committee == committee]
+    docs = store.meeting_documents([meeting.id])[meeting.id]
+    assert sorted(d["format"] for d in docs) == ["pdf", "xml"]
+    return meeting.id
+
+
 def _closed(store):
     for m in store.meetings():
         for item in store.get(m.id).meeting.items:
@@ -193,7 +201,7 @@ def test_post_is_refused(client):
 
 
 def test_meeting_participants_link_to_person_pages_with_memberships_and_attendance(client, store):
-    meeting_id = _meeting_id(store, "Sundheds- og Forebyggelsesudvalget", "xml")
+    meeting_id = _one_meeting_of_both_formats(store, "Sundheds- og Forebyggelsesudvalget")
     meeting = client.get(f"/moede/{meeting_id}.json").json()["meeting"]
     chair = next(p for p in meeting["participants"] if p["role"] == "formand")
     assert chair["url"] == "/person/ballerup/lolan-ottesen"
@@ -205,10 +213,10 @@ def test_meeting_participants_link_to_person_pages_with_memberships_and_attendan
     assert j["person"]["name"] == "Lolan Ottesen" and j["person"]["municipality"] == "Ballerup"
     [seat] = j["memberships"]
     assert seat["committee"] == "Sundheds- og Forebyggelsesudvalget" and seat["party"] == "A" and seat["current"]
-    listed = [m for m in store.meetings() if m.committee == seat["committee"]]
-    assert {m.format for m in listed} == {"pdf", "xml"}  # one meeting, imported from both: counted once
+    assert seat["committee_url"] == "/kommune/ballerup/udvalg/sundheds-og-forebyggelsesudvalget"
+    # the one meeting, imported from both PDF and XML, is counted once
     assert seat["present"] + seat["absent"] == 1 == len(j["attendance"]["meetings"])
-    assert {a["url"] for a in j["attendance"]["meetings"]} <= {f"/moede/{m.id}" for m in listed}
+    assert [a["url"] for a in j["attendance"]["meetings"]] == [f"/moede/{meeting_id}"]
 
 
 def test_person_page_shows_item_absences_and_dissents(client):
@@ -222,14 +230,20 @@ def test_person_page_shows_item_absences_and_dissents(client):
 
 
 def test_committee_page_lists_current_members_with_party_and_role(client, store):
-    meeting_id = _meeting_id(store, "Udvalget for plan, udvikling og kultur (PUK)", "xml")
+    meeting_id = _one_meeting_of_both_formats(store, "Udvalget for plan, udvikling og kultur (PUK)")
     participants = store.get(meeting_id).meeting.participants
-    r = client.get("/kommune/Syddjurs/udvalg/Udvalget%20for%20plan%2C%20udvikling%20og%20kultur%20%28PUK%29.json")
+    page = "/kommune/syddjurs/udvalg/udvalget-for-plan-udvikling-og-kultur-puk"
+    old = "/kommune/Syddjurs/udvalg/Udvalget%20for%20plan%2C%20udvikling%20og%20kultur%20%28PUK%29"
+    moved = client.get(old + ".json", follow_redirects=False)  # the name URL moved to the slug
+    assert moved.status_code == 301 and moved.headers["location"] == page + ".json"
+    r = client.get(page + ".json")
+    assert r.status_code == 200
     members = r.json()["members"]
-    assert {m["name"] for m in members["current"]} == {p.person.name for p in participants}
+    assert participants and {m["name"] for m in members["current"]} == {p.person.name for p in participants}
     assert members["past"] == []
     assert all(m["url"].startswith("/person/syddjurs/") and m["party"] for m in members["current"])
-    html = client.get("/kommune/Syddjurs/udvalg/Udvalget%20for%20plan%2C%20udvikling%20og%20kultur%20%28PUK%29").text
+    assert all(m["present"] == 1 and m["absent"] == 0 for m in members["current"])  # one meeting, once
+    html = client.get(page).text
     assert "Nuværende medlemmer" in html and 'href="/person/syddjurs/' in html
 
 
