@@ -268,14 +268,17 @@ def test_csv_and_json_export(client):
     assert j["total"] == j["exported"] == len(j["hits"]) == total and j["capped"] is False
 
 
-def test_export_says_when_capped(client, monkeypatch):
+def test_export_says_when_capped(store, monkeypatch):
     from referat.web import feeds
 
     monkeypatch.setattr(feeds, "EXPORT_CAP", 3)
-    j = client.get("/soeg/eksport.json", params={"q": "budget"}).json()
-    assert j["capped"] is True and len(j["hits"]) == 3 and "første 3" in j["message"]
-    r = client.get("/soeg/eksport.csv", params={"q": "budget"})
-    assert r.headers["X-Referat-Capped"] == "true" and len(r.text.strip().splitlines()) == 4
+    # a portal of its own: the module's client keeps heavy answers per archive version (web/heavy.py), so an
+    # earlier test's uncapped export of the same URL would come back; the cap is fixed for a running portal
+    with TestClient(create_app(store), raise_server_exceptions=False) as client:
+        j = client.get("/soeg/eksport.json", params={"q": "budget"}).json()
+        assert j["capped"] is True and len(j["hits"]) == 3 and "første 3" in j["message"]
+        r = client.get("/soeg/eksport.csv", params={"q": "budget"})
+        assert r.headers["X-Referat-Capped"] == "true" and len(r.text.strip().splitlines()) == 4
 
 
 @pytest.mark.parametrize("url,status", [
