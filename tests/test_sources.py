@@ -65,9 +65,21 @@ def test_import_keeps_the_original_bytes_once(archive):
         assert stored.data == path.read_bytes() and stored.meeting_id == meeting_id
         assert archive.has_source(record.document.sha256)
         assert record.source is None  # the bytes are not part of the canonical record
-    assert len(_blobs(archive)) == len(archive.meetings())
+    # one meeting across its documents (store.sources): the Ballerup and Syddjurs XML exports are listed on
+    # their PDF's meeting, their bytes kept once each, but only the current document is given out as a file
+    listed = archive.meeting_documents([m.id for m in archive.meetings()])
+    sources = {d["sha256"]: d for docs in listed.values() for d in docs}
+    attached = {sha for sha, d in sources.items() if not d["current"]}
+    assert len(sources) == len(archive.meetings()) + 2 and len(attached) == 2
+    assert set(_blobs(archive)) == set(sources)
+    for sha in attached:
+        assert sources[sha]["format"] == "xml" and _blobs(archive)[sha] == sources[sha]["size"]
+        with pytest.raises(NotFound):
+            archive.source(sha)
     again = archive.save(importer.parse_file(BALLERUP_PDF))
-    assert again.status == "unchanged" and len(_blobs(archive)) == len(archive.meetings())
+    assert again.status == "unchanged" and set(_blobs(archive)) == set(sources)
+    assert archive.save(importer.parse_file(BALLERUP_XML)).status == "unchanged"
+    assert set(_blobs(archive)) == set(sources)
     with pytest.raises(NotFound):
         archive.source("0" * 64)
 
@@ -122,9 +134,11 @@ def test_copy_moves_the_bytes_and_verifies_them(direction, tmp_path):
         bare.source = None
         src.save(bare)
         report = copy_archive(src, dst)
-        assert report.verified == 4 and report.files == 3
-        assert "3 source files (bytes identical)" in report.describe()
-        assert _blobs(dst) == _blobs(src)
+        # the Ballerup PDF and XML are one meeting (the XML attached): 3 meetings, 2 current files with bytes
+        assert report.meetings == 3 and report.verified == 3 and report.files == 2
+        assert "2 source files (bytes identical)" in report.describe()
+        current = {src.get(m.id).document.sha256 for m in src.meetings()}
+        assert {sha: n for sha, n in _blobs(src).items() if sha in current} == _blobs(dst)
         sha = src.get(_ids(src)[BALLERUP_PDF.name]).document.sha256
         db = getattr(dst, "db", None) or dst.conn
         db.execute("DELETE FROM blobs WHERE sha256=" + ("?" if direction[1] == "sqlite" else "%s"), (sha,))
@@ -147,6 +161,18 @@ def test_older_archives_get_the_blobs_table_in_place(tmp_path):
         record = importer.parse_file(SEED)
         s.save(record)
         assert s.source(record.document.sha256).data == record.source
+
+
+@pytest.mark.xfail(strict=True, reason="referat copy carries only each meeting's current document: an attached"
+                   " source (its sources row and bytes) is not copied yet (store/copy.py)")
+def test_copy_keeps_the_attached_sources(tmp_path):
+    with (target("sqlite", tmp_path) as a, target("sqlite", tmp_path) as b,
+          open_store(a) as src, open_store(b) as dst):
+        for path in (BALLERUP_PDF, BALLERUP_XML):
+            src.save(importer.parse_file(path))
+        copy_archive(src, dst)
+        assert _blobs(dst) == _blobs(src)
+        assert dst.meeting_documents([1]) == src.meeting_documents([1])
 
 
 # -- the policy --------------------------------------------------------------------------------
@@ -184,14 +210,31 @@ def test_which_sources_may_be_served():
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_withheld_and_bare_closed_documents_over_http(backend, tmp_path):
+    # the closed XML export alone (its own meeting, current): withheld with 403
+    with target(backend, tmp_path) as where, open_store(where) as s:
+        hidden = s.save(_closed(importer.parse_file(BALLERUP_XML))).meeting_id
+        client = TestClient(create_app(s))
+        source = client.get(f"/moede/{hidden}.json").json()["meeting"]["source"]
+        assert source["format"] == "xml" and source["url"] is None and source["withheld"]
+        r = client.get(f"/dokument/{source['sha256']}")
+        assert r.status_code == 403 and "vises ikke" in r.text and "Fortroligt" not in r.text
+        assert "/dokument/" not in client.get(f"/moede/{hidden}").text
     with target(backend, tmp_path) as where, open_store(where) as s:
         shown = s.save(_closed(importer.parse_file(BALLERUP_PDF))).meeting_id
-        hidden = s.save(_closed(importer.parse_file(BALLERUP_XML))).meeting_id
+        # the same closed meeting's XML export: attached to the PDF's meeting (one meeting), its bytes kept,
+        # but never served (only a meeting's current document is a file; the XML holds closed content)
+        xml = _closed(importer.parse_file(BALLERUP_XML))
+        attached = s.save(xml)
+        assert attached.meeting_id == shown and attached.status == "attached"
+        assert xml.document.sha256 in _blobs(s)
+        assert [d["format"] for d in s.meeting_documents([shown])[shown]] == ["pdf", "xml"]
         council = importer.parse_file(SEED)
         council.document.format = "council"
         council_id = s.save(council).meeting_id
         client = TestClient(create_app(s))
-        for meeting_id, status in ((shown, 200), (hidden, 403), (council_id, 403)):
+        assert client.get(f"/dokument/{xml.document.sha256}").status_code == 404
+        assert f"/dokument/{xml.document.sha256}" not in client.get(f"/moede/{shown}").text
+        for meeting_id, status in ((shown, 200), (council_id, 403)):
             source = client.get(f"/moede/{meeting_id}.json").json()["meeting"]["source"]
             assert (source["url"] is not None) == (status == 200)
             assert (source["withheld"] is None) == (status == 200)
@@ -205,8 +248,8 @@ def test_withheld_and_bare_closed_documents_over_http(backend, tmp_path):
 # -- the portal --------------------------------------------------------------------------------
 def test_served_files_have_type_name_etag_and_no_script(client, archive):
     ids = _ids(archive)
-    expect = {BALLERUP_PDF.name: "application/pdf", BALLERUP_XML.name: "application/xml",
-              AARHUS_HTML.name: "text/html; charset=utf-8", SEED.name: "text/plain; charset=utf-8"}
+    expect = {BALLERUP_PDF.name: "application/pdf", AARHUS_HTML.name: "text/html; charset=utf-8",
+              SEED.name: "text/plain; charset=utf-8"}
     for name, media in expect.items():
         sha = archive.get(ids[name]).document.sha256
         r = client.get(f"/dokument/{sha}")
@@ -218,9 +261,23 @@ def test_served_files_have_type_name_etag_and_no_script(client, archive):
             assert "sandbox" in r.headers["content-security-policy"]
             assert "default-src 'none'" in r.headers["content-security-policy"]
         assert client.get(f"/dokument/{sha}", headers={"If-None-Match": f'"{sha}"'}).status_code == 304
-    for bad in ("0" * 64, "xyz", "A" * 64):
+    # the eDoc XML is attached to the PDF's meeting (not its current document): not given out as a file
+    xml_sha = hashlib.sha256(BALLERUP_XML.read_bytes()).hexdigest()
+    for bad in ("0" * 64, "xyz", "A" * 64, xml_sha):
         r = client.get(f"/dokument/{bad}")
         assert r.status_code == 404 and "kildedokument" in r.text
+
+
+def test_a_served_xml_export_is_sandboxed(store):
+    record = importer.parse_file(BALLERUP_XML)  # alone, it is its meeting's current document
+    store.save(record)
+    sha = record.document.sha256
+    r = TestClient(create_app(store)).get(f"/dokument/{sha}")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/xml"
+    assert r.content == BALLERUP_XML.read_bytes() and r.headers["etag"] == f'"{sha}"'
+    assert r.headers["content-disposition"].startswith(f'inline; filename="{BALLERUP_XML.name}"')
+    csp = r.headers["content-security-policy"]
+    assert "sandbox" in csp and "default-src 'none'" in csp and r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_stored_html_cannot_run_script(store):
@@ -271,8 +328,10 @@ def test_oparl_file_has_download_url(client, archive):
     ("ballerup/birte-kramhoeft", "Ballerup", "Sundheds- og Forebyggelsesudvalget"),
     ("syddjurs/steen-fris", "Syddjurs", "Udvalget for plan, udvikling og kultur (PUK)")])
 def test_a_meeting_imported_as_xml_and_pdf_counts_once(client, archive, person, municipality, committee):
-    formats = {m.format for m in archive.meetings() if m.municipality == municipality and m.committee == committee}
-    assert formats == {"pdf", "xml"}  # the same meeting, stored twice
+    meetings = [m for m in archive.meetings() if m.municipality == municipality and m.committee == committee]
+    assert [m.format for m in meetings] == ["pdf"]  # one meeting, the PDF current, the XML export attached
+    docs = archive.meeting_documents([meetings[0].id])[meetings[0].id]
+    assert [(d["format"], d["current"]) for d in docs] == [("pdf", True), ("xml", False)]
     j = client.get(f"/person/{person}.json").json()
     assert j["attendance"]["present"] == 1 and len(j["attendance"]["meetings"]) == 1
     assert [(m["committee"], m["present"]) for m in j["memberships"]] == [(committee, 1)]

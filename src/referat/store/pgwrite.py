@@ -149,7 +149,10 @@ class BatchWriter:
             persons = clean("\n".join(meeting_persons(m)))
             if keys[n] in existing:
                 meeting_id, status = int(existing[keys[n]]), "replaced"
-                stale += listed.drop_versions(meeting_id, m.kind, doc.format)
+                # earlier versions of this kind and format: the current one's bytes go with its documents
+                # row (the replaced documents' DELETE below); only others listed need their own statement
+                stale += [sha for sha, was_current in listed.drop_versions_flagged(meeting_id, m.kind, doc.format)
+                          if not was_current]
                 current = currents.get(meeting_id)
                 if current is not None and not supersedes(Candidate.of(record), current):
                     listed.attach(record, meeting_id, False, now)  # listed; the items stay the current one's

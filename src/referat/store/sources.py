@@ -121,6 +121,13 @@ class Sources:
                         (meeting_id, kind, format))
         return [str(r[0]) for r in rows]
 
+    def drop_versions_flagged(self, meeting_id: int, kind: str, format: str) -> list[tuple[str, bool]]:
+        """``drop_versions`` with, for each hash, whether it was the meeting's current document (whose
+        bytes a caller may already drop together with its ``documents`` row)."""
+        rows = self.run("DELETE FROM sources WHERE meeting_id=? AND kind=? AND format=? RETURNING sha256, current",
+                        (meeting_id, kind, format))
+        return [(str(r[0]), bool(r[1])) for r in rows]
+
     def attach(self, record: ImportedMeeting, meeting_id: int, current: bool, imported_at: str) -> None:
         if current:
             self.run("UPDATE sources SET current=0 WHERE meeting_id=? AND current=1", (meeting_id,))
