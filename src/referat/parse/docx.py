@@ -31,7 +31,7 @@ from datetime import datetime
 from ..errors import NotMinutes
 from ..model import Meeting
 from ..vocab import headings, municipality
-from ..vocab.dates import parse_date, parse_time
+from ..vocab.dates import parse_date, parse_time, with_time
 from ..vocab.names import SIGNATURE_PAGE, parse_participants, signature_page
 from .base import ParseResult
 from .items import Para, build_item
@@ -243,7 +243,7 @@ def _parse_header(blocks: list[Block], meeting: Meeting, content: list[str], war
                     meeting.title = text
                     meeting.committee = rest[: date.start()] if date else rest
                 if date:
-                    meeting.start = _with_time(meeting.start, date.group("d"))
+                    meeting.start = with_time(meeting.start, date.group("d"))
                 continue
             if f := _FIELD.match(text):
                 key = f.group("key").lower()
@@ -254,15 +254,15 @@ def _parse_header(blocks: list[Block], meeting: Meeting, content: list[str], war
                     if t and meeting.start:
                         meeting.end = datetime.combine(meeting.start.date(), t)
                 else:
-                    meeting.start = _with_time(meeting.start, f.group("value"))
+                    meeting.start = with_time(meeting.start, f.group("value"))
                     seen_date = seen_date or meeting.start is not None
                 continue
             if len(text) < 60 and parse_date(text):
-                meeting.start = _with_time(meeting.start, text)
+                meeting.start = with_time(meeting.start, text)
                 seen_date = True
                 continue
             if _TIME_ONLY.fullmatch(text) and meeting.start:
-                meeting.start = _with_time(meeting.start, text)
+                meeting.start = with_time(meeting.start, text)
                 continue
             if not meeting.committee and len(text) <= 160:
                 meeting.committee = text
@@ -277,13 +277,3 @@ def _parse_header(blocks: list[Block], meeting: Meeting, content: list[str], war
         meeting.place = ", ".join(place)
     return kind_seen
 
-
-def _with_time(start: datetime | None, text: str) -> datetime | None:
-    d = parse_date(text)
-    t = parse_time(text)
-    if d is None and start is None:
-        return None
-    base = d or start.date()  # type: ignore[union-attr]
-    if t is None and start is not None and d == start.date():
-        t = start.time()
-    return datetime.combine(base, t) if t else datetime.combine(base, datetime.min.time())

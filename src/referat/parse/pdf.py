@@ -19,7 +19,7 @@ from .. import tables
 from ..errors import InputError, NotMinutes
 from ..model import Meeting
 from ..vocab import headings, municipality
-from ..vocab.dates import parse_date, parse_datetime, parse_time
+from ..vocab.dates import parse_date, parse_datetime, parse_time, with_time
 from ..vocab.names import SIGNATURE_PAGE, parse_participants, signature_page
 from . import pdftables
 from .base import ParseResult
@@ -215,15 +215,15 @@ def _parse_header(lines: list[Line], meeting: Meeting, content: list[str], warni
                 if t and meeting.start:
                     meeting.end = datetime.combine(meeting.start.date(), t)
             else:
-                meeting.start = _with_time(meeting.start, f.group("value"))
+                meeting.start = with_time(meeting.start, f.group("value"))
             seen_date = True
             continue
         if parse_date(text) and len(text) < 60:
-            meeting.start = _with_time(meeting.start, text)
+            meeting.start = with_time(meeting.start, text)
             seen_date = True
             continue
         if re.fullmatch(r"(?:kl\.?\s*)?\d{1,2}[:.]\d\d(?:\s*-\s*\d{1,2}[:.]\d\d)?", text, re.I) and meeting.start:
-            meeting.start = _with_time(meeting.start, text)
+            meeting.start = with_time(meeting.start, text)
             continue
         if not meeting.committee:
             meeting.committee = text
@@ -239,16 +239,6 @@ def _parse_header(lines: list[Line], meeting: Meeting, content: list[str], warni
     if pending_place and not meeting.place:
         meeting.place = ", ".join(pending_place)
 
-
-def _with_time(start: datetime | None, text: str) -> datetime | None:
-    d = parse_date(text)
-    t = parse_time(text)
-    if d is None and start is None:
-        return None
-    base = d or start.date()  # type: ignore[union-attr]
-    if t is None and start is not None and d == start.date():
-        t = start.time()
-    return datetime.combine(base, t) if t else datetime.combine(base, datetime.min.time())
 
 
 def _signatories(lines: list[Line], meeting: Meeting, content: list[str], warnings: list[str]) -> None:

@@ -48,3 +48,16 @@ def parse_datetime(text: str) -> datetime | None:
     if d is None:
         return None
     return datetime.combine(d, parse_time(text) or time(0, 0))
+
+
+def with_time(start: datetime | None, text: str) -> datetime | None:
+    """``start`` as a header line moves it: a line with a date and/or a time ("Mødedato: 4. december 2012",
+    "Kl. 13.00"); a time alone keeps the date read before, a date alone the time when it is the same day."""
+    d = parse_date(text)
+    t = parse_time(text)
+    if d is None and start is None:
+        return None
+    base = d or start.date()  # type: ignore[union-attr]
+    if t is None and start is not None and d == start.date():
+        t = start.time()
+    return datetime.combine(base, t or time.min)

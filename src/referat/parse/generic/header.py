@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ...model import Meeting, Participant
-from ...vocab.dates import parse_date, parse_time
+from ...vocab.dates import parse_date, parse_time, with_time
 from ...vocab.names import parse_participants
 from ..pdftext import PART
 from . import vocab
@@ -32,16 +32,6 @@ def people(text: str) -> list[Participant] | None:
         return None
     return found
 
-
-def _with_time(start: datetime | None, text: str) -> datetime | None:
-    d = parse_date(text)
-    t = parse_time(text)
-    if d is None and start is None:
-        return None
-    base = d or start.date()  # type: ignore[union-attr]
-    if t is None and start is not None and d == start.date():
-        t = start.time()
-    return datetime.combine(base, t or datetime.min.time())
 
 
 class HeaderReader:
@@ -91,7 +81,7 @@ class HeaderReader:
     def value(self, fld: vocab.Field, value: str) -> None:
         m = self.meeting
         if fld.field == "start":
-            m.start = _with_time(m.start, value)
+            m.start = with_time(m.start, value)
             self.seen_date = True
         elif fld.field == "end":
             t = parse_time(value)
@@ -132,22 +122,22 @@ class HeaderReader:
             self.seen_kind = True
             m.kind, rest = k
             if rest and parse_date(rest) and not _DATE_TAIL.search(rest):  # "Referat 1. oktober 2025 kl. 15.45"
-                m.start = _with_time(m.start, rest)
+                m.start = with_time(m.start, rest)
                 self.seen_date = True
             elif rest:
                 m.title = text
                 tail = _DATE_TAIL.search(rest)
                 m.committee = rest[: tail.start()].strip() if tail else rest
                 if tail:
-                    m.start = _with_time(m.start, tail.group("d"))
+                    m.start = with_time(m.start, tail.group("d"))
                     self.seen_date = True
             return
         if parse_date(text) and len(text) < 80:
-            m.start = _with_time(m.start, text)
+            m.start = with_time(m.start, text)
             self.seen_date = True
             return
         if _TIME_ONLY.match(text) and m.start:
-            m.start = _with_time(m.start, text)
+            m.start = with_time(m.start, text)
             return
         if not m.committee:
             if self.typo.styled(b):  # the committee's name is set apart; a stray line in body type is not it
